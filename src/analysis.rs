@@ -1,0 +1,89 @@
+//! The engine's facade: one call turns a file's text and path into a parsed file, its dialect,
+//! the effective catalog and policy, and from there into diagnostics. Pure: no I/O.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::catalog::{self, Catalog};
+use crate::diagnostic::Diagnostic;
+use crate::dialect::{self, Detected, FileKind};
+use crate::policy::{EffectivePolicy, LoadedPolicy};
+use crate::syntax::{self, ParsedFile};
+
+/// What the caller (CLI or server) configures.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub policy: Arc<LoadedPolicy>,
+    /// Forces the dialect (a server setting; beats the policy's `dialect`).
+    pub dialect_override: Option<dialect::Dialect>,
+    /// Tool names to treat as known in every dialect (a server setting).
+    pub extra_tools: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { policy: Arc::new(LoadedPolicy::builtin()), dialect_override: None, extra_tools: Vec::new() }
+    }
+}
+
+/// Everything the rules, completion and hover need to know about one file.
+#[derive(Debug, Clone)]
+pub struct Analysis<'t> {
+    pub text: &'t str,
+    pub parsed: ParsedFile,
+    /// `None` when neither the path, the settings nor the content say which dialect this is.
+    pub detected: Option<Detected>,
+    /// The dialect's catalog with the policy's and settings' extra entries; `None` without a dialect.
+    pub catalog: Option<Cow<'static, Catalog>>,
+    pub policy: EffectivePolicy,
+    /// The file name without `.md` / `.agent.md` etc., when a path was given.
+    pub file_stem: Option<String>,
+}
+
+/// Parses and resolves one file.
+pub fn analyze<'t>(text: &'t str, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
+    let parsed = syntax::parse(text);
+    let policy = settings.policy.for_file(path);
+    let forced = settings.dialect_override.or(policy.dialect);
+    let detected = match forced {
+        Some(d) => {
+            let kind = path.and_then(dialect::detect_by_path).map_or(FileKind::Agent, |x| x.kind);
+            Some(Detected { dialect: d, kind, by_path: true })
+        }
+        None => dialect::detect(path, text),
+    };
+    let catalog = detected.map(|d| {
+        let base = catalog::builtin(d.dialect);
+        let mut tools = policy.extra_tools(d.dialect);
+        tools.extend(settings.extra_tools.iter().map(|n| catalog::ToolSpec {
+            name: n.clone(),
+            doc: "Declared in the editor settings.".into(),
+            source: Some("settings".into()),
+            ..Default::default()
+        }));
+        let models = policy.extra_models(d.dialect);
+        if tools.is_empty() && models.is_empty() {
+            Cow::Borrowed(base)
+        } else {
+            let mut c = base.clone();
+            c.extend(&tools, &models);
+            Cow::Owned(c)
+        }
+    });
+    let file_stem = path.and_then(|p| p.file_name()).and_then(|n| n.to_str()).map(|n| {
+        let lower = n.to_ascii_lowercase();
+        let cut = [".agent.md", ".prompt.md", ".chatmode.md", ".md"]
+            .iter()
+            .find(|s| lower.ends_with(*s))
+            .map_or(0, |s| s.len());
+        n[..n.len() - cut].to_string()
+    });
+    Analysis { text, parsed, detected, catalog, policy, file_stem }
+}
+
+/// Parses, resolves and checks one file: the diagnostics, sorted by position.
+pub fn check(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+    let a = analyze(text, path, settings);
+    crate::rules::run(&a)
+}

@@ -1,0 +1,251 @@
+//! Catalogs: what each dialect accepts (frontmatter keys, tools, tool categories, MCP tool name
+//! patterns, models), loaded from the data files in `data/catalogs/` that are compiled into the
+//! binary. A policy can add or override entries; see [`Catalog::extend`].
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dialect::Dialect;
+
+/// The type a frontmatter value must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueType {
+    #[default]
+    String,
+    Boolean,
+    Integer,
+    Number,
+    /// One of `values`.
+    Enum,
+    /// A list of strings.
+    StringList,
+    /// A string or a list of strings.
+    StringOrList,
+    /// A mapping.
+    Map,
+    /// A list of mappings or strings.
+    List,
+    /// The `tools` key: its accepted shapes are given by [`Catalog::tools_forms`].
+    Tools,
+    /// A model id or alias (Copilot also takes a list).
+    Model,
+    /// Anything.
+    Any,
+}
+
+/// Whether an entry is current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Current,
+    /// Still accepted, but a replacement exists.
+    Deprecated,
+    /// No longer accepted by the loader.
+    Removed,
+    /// Exists in the product, but the loader refuses it in this kind of file.
+    Unavailable,
+}
+
+/// One frontmatter key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeySpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ValueType,
+    pub required: bool,
+    /// Allowed values for `enum` (also used for completion of other types).
+    pub values: Vec<String>,
+    /// Doc text for each value, by value.
+    pub value_docs: HashMap<String, String>,
+    /// Regex a string value must match.
+    pub pattern: Option<String>,
+    /// Markdown shown on hover and in completion.
+    pub doc: String,
+    pub status: Status,
+    /// The key to use instead (for deprecated or removed keys).
+    pub replacement: Option<String>,
+    /// Version or date since when the status holds.
+    pub since: Option<String>,
+    /// Which file kinds take this key; empty means all.
+    pub kinds: Vec<String>,
+    /// Where this fact comes from.
+    pub source: Option<String>,
+    /// Snippet inserted after `key: ` on completion, in LSP snippet syntax.
+    pub snippet: Option<String>,
+}
+
+/// One tool name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ToolSpec {
+    pub name: String,
+    pub doc: String,
+    /// A dialect's category this tool belongs to (Factory's `read-only`, Copilot's `edit`, ...).
+    pub category: Option<String>,
+    /// A dialect-neutral concept (`shell`, `read-file`, `web-fetch`, ...), used to map a tool of one
+    /// dialect to its equivalent in another.
+    pub concept: Option<String>,
+    pub status: Status,
+    pub replacement: Option<String>,
+    pub since: Option<String>,
+    /// Why the tool is deprecated, removed or unavailable.
+    pub reason: Option<String>,
+    /// Other spellings the loader accepts (matched case-insensitively when the dialect's tool names are).
+    pub aliases: Vec<String>,
+    pub source: Option<String>,
+}
+
+/// A named group of tools that a dialect accepts in place of a list (Factory's `read-only`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct CategorySpec {
+    pub name: String,
+    pub doc: String,
+    pub tools: Vec<String>,
+}
+
+/// How MCP tool names are written in a dialect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpSpec {
+    /// Regexes of well-formed MCP tool names (any one matches).
+    pub patterns: Vec<String>,
+    /// A prefix or marker that makes a name look like an MCP tool (used to report malformed ones),
+    /// e.g. `mcp__` or `___`.
+    pub markers: Vec<String>,
+    /// The completion template, e.g. `mcp__${1:server}__${2:tool}`.
+    pub snippet: Option<String>,
+    pub doc: String,
+}
+
+/// One model id or alias.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelSpec {
+    pub id: String,
+    pub doc: String,
+    /// True for aliases like `sonnet` or `inherit`.
+    pub alias: bool,
+    pub status: Status,
+    pub replacement: Option<String>,
+    /// Reasoning-effort values the model takes; empty means unknown (not checked).
+    pub reasoning: Vec<String>,
+    pub source: Option<String>,
+}
+
+/// The shapes a dialect's `tools` value may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ToolsForm {
+    /// `["Read", "Grep"]`
+    FlowList,
+    /// `- Read` lines
+    BlockList,
+    /// `Read, Grep`
+    CommaString,
+    /// A single category name (`read-only`).
+    Category,
+    /// `{ bash: true }` (OpenCode, deprecated).
+    Map,
+}
+
+/// Everything known about one dialect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Catalog {
+    pub dialect: String,
+    /// Where the facts come from, with dates.
+    pub sources: Vec<String>,
+    /// True when tool names are matched case-insensitively (Copilot).
+    pub tools_case_insensitive: bool,
+    /// Accepted shapes of `tools`.
+    pub tools_forms: Vec<ToolsForm>,
+    /// Keys whose values are tool lists (e.g. `tools`, `disallowedTools`).
+    pub tool_keys: Vec<String>,
+    pub keys: Vec<KeySpec>,
+    pub tools: Vec<ToolSpec>,
+    pub categories: Vec<CategorySpec>,
+    pub mcp: McpSpec,
+    pub models: Vec<ModelSpec>,
+    /// Regexes of model ids accepted without being listed (e.g. `^custom:.+`, `^[a-z0-9-]+/.+`).
+    pub model_patterns: Vec<String>,
+    /// Description length limit in characters, if the dialect has one.
+    pub description_max: Option<usize>,
+    /// Regex for `name`, if the dialect has one.
+    pub name_pattern: Option<String>,
+    /// True when the loader ties `name` to the file name.
+    pub name_matches_file: bool,
+    /// True when the body must not be empty.
+    pub body_required: bool,
+}
+
+const BUILTIN: [(&str, &str); 4] = [
+    ("claude", include_str!("../data/catalogs/claude.yaml")),
+    ("factory", include_str!("../data/catalogs/factory.yaml")),
+    ("copilot", include_str!("../data/catalogs/copilot.yaml")),
+    ("opencode", include_str!("../data/catalogs/opencode.yaml")),
+];
+
+/// The built-in catalog of a dialect, parsed once.
+pub fn builtin(d: Dialect) -> &'static Catalog {
+    static ALL: OnceLock<Vec<Catalog>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(name, src)| {
+                serde_yaml::from_str(src).unwrap_or_else(|e| panic!("built-in catalog {name} is invalid: {e}"))
+            })
+            .collect()
+    });
+    &all[Dialect::ALL.iter().position(|x| *x == d).expect("dialect in ALL")]
+}
+
+impl Catalog {
+    pub fn key(&self, name: &str) -> Option<&KeySpec> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// Looks a tool up by name or alias, honouring the dialect's case rule.
+    pub fn tool(&self, name: &str) -> Option<&ToolSpec> {
+        let eq = |a: &str| if self.tools_case_insensitive { a.eq_ignore_ascii_case(name) } else { a == name };
+        self.tools.iter().find(|t| eq(&t.name)).or_else(|| self.tools.iter().find(|t| t.aliases.iter().any(|a| eq(a))))
+    }
+
+    pub fn category(&self, name: &str) -> Option<&CategorySpec> {
+        self.categories.iter().find(|c| c.name == name)
+    }
+
+    pub fn model(&self, id: &str) -> Option<&ModelSpec> {
+        self.models.iter().find(|m| m.id == id)
+    }
+
+    /// The current tool of this dialect that stands for `concept`.
+    pub fn tool_for_concept(&self, concept: &str) -> Option<&ToolSpec> {
+        self.tools.iter().find(|t| t.concept.as_deref() == Some(concept) && t.status == Status::Current)
+    }
+
+    pub fn is_tool_key(&self, key: &str) -> bool {
+        self.tool_keys.iter().any(|k| k == key)
+    }
+
+    /// Adds or replaces entries (by name or id) from `other`: how a policy extends a catalog.
+    pub fn extend(&mut self, tools: &[ToolSpec], models: &[ModelSpec]) {
+        for t in tools {
+            match self.tools.iter_mut().find(|x| x.name == t.name) {
+                Some(x) => *x = t.clone(),
+                None => self.tools.push(t.clone()),
+            }
+        }
+        for m in models {
+            match self.models.iter_mut().find(|x| x.id == m.id) {
+                Some(x) => *x = m.clone(),
+                None => self.models.push(m.clone()),
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! agentls: a language server and linter for AI agent definition files.
+//!
+//! The engine (`syntax`, `dialect`, `catalog`, `policy`, `rules`, `analysis`) is pure and speaks
+//! byte ranges and typed rule codes. The command line (`cli`) and the language server (`lsp`)
+//! render its results at the edge; only `lsp` knows LSP types.
+
+pub mod analysis;
+pub mod catalog;
+pub mod cli;
+pub mod diagnostic;
+pub mod dialect;
+pub mod lsp;
+pub mod policy;
+pub mod rules;
+pub mod syntax;
+pub mod text;

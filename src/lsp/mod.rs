@@ -1,0 +1,1 @@
+//! The language server (`agentls lsp`), over stdio. All LSP types live under this module.

@@ -1,0 +1,5 @@
+//! The `agentls` binary: `agentls check`, `agentls explain`, `agentls lsp`.
+
+fn main() {
+    std::process::exit(agentls::cli::main());
+}
