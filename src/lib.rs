@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod diagnostic;
 pub mod dialect;
+pub mod ide;
 pub mod lsp;
 pub mod policy;
 pub mod rules;
