@@ -12,7 +12,9 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
     let mut headings: Vec<Heading> = Vec::new();
     let mut prose = Vec::new();
     let mut inline_code = Vec::new();
-    let mut in_heading: Option<(u8, std::ops::Range<usize>, String, Option<usize>, usize)> = None;
+    // While inside a heading: (level, heading span, title text, title start, title end).
+    type Open = (u8, std::ops::Range<usize>, String, Option<usize>, usize);
+    let mut in_heading: Option<Open> = None;
     let mut code_block = 0usize;
     let mut metadata = 0usize;
     for (ev, r) in Parser::new_ext(src, opts).into_offset_iter() {
