@@ -173,20 +173,15 @@ fn mentions(cx: &mut Ctx) {
     for (name, span) in found {
         let is_granted = |n: &str| granted.as_ref().is_none_or(|g| covers(cat, g, n));
         match resolve(cat, dialect, &name, false) {
-            Resolved::Tool(t) if t.status == Status::Current => {
-                if !is_granted(&t.name) {
-                    let mut f = None;
-                    if let Some(g) = &granted {
-                        f = g.insertion(text, &t.name).map(|e| Fix {
-                            title: format!("Add `{}` to the tools", t.name),
-                            edits: vec![e],
-                            safe: false,
-                        });
-                    }
-                    let msg = format!("the body tells the agent to use `{name}`, but `{name}` is not in its tools");
-                    if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
-                        d.fixes.extend(f);
-                    }
+            Resolved::Tool(t) if t.status == Status::Current && !is_granted(&t.name) => {
+                let f = granted.as_ref().and_then(|g| g.insertion(text, &t.name)).map(|e| Fix {
+                    title: format!("Add `{}` to the tools", t.name),
+                    edits: vec![e],
+                    safe: false,
+                });
+                let msg = format!("the body tells the agent to use `{name}`, but `{name}` is not in its tools");
+                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                    d.fixes.extend(f);
                 }
             }
             Resolved::Foreign(other, ft) => {
