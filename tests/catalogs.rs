@@ -120,6 +120,18 @@ fn every_regex_compiles_and_matches_documented_examples() {
     assert!(matches(&mcp(Dialect::Opencode), "mymcp_*"));
     assert!(matches(&mcp(Dialect::Opencode), "github_search_code"));
 
+    // Another dialect's MCP spelling is not well formed, but the markers flag it as an MCP attempt.
+    let marked = |d: Dialect, s: &str| builtin(d).mcp.markers.iter().any(|m| s.contains(m.as_str()));
+    for (d, foreign) in [
+        (Dialect::Claude, "github___search_code"),
+        (Dialect::Factory, "linear__list_issues"),
+        (Dialect::Copilot, "mcp__github__search_code"),
+        (Dialect::Opencode, "mcp__github__search_code"),
+        (Dialect::Opencode, "github/*"),
+    ] {
+        assert!(!matches(&mcp(d), foreign) && marked(d, foreign), "{}: {foreign}", d.id());
+    }
+
     assert!(matches(&models(Dialect::Factory), "custom:gpt-4o-mini"));
     assert!(!matches(&models(Dialect::Factory), "gpt-4o-mini"));
     assert!(matches(&models(Dialect::Claude), "claude-sonnet-4-6"));
