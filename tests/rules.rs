@@ -31,8 +31,16 @@ fn clean_files_of_each_dialect() {
 
 #[test]
 fn syntax_rules() {
-    snap("yaml_syntax_unquoted_colon", CLAUDE, "---\nname: reviewer\ndescription: Use for: reviews\ntools: Read\n---\nBody\n");
-    snap("yaml_syntax_unclosed_flow", CLAUDE, "---\nname: reviewer\ndescription: x\ntools: [Read, Grep\nmodel: sonnet\n---\nBody\n");
+    snap(
+        "yaml_syntax_unquoted_colon",
+        CLAUDE,
+        "---\nname: reviewer\ndescription: Use for: reviews\ntools: Read\n---\nBody\n",
+    );
+    snap(
+        "yaml_syntax_unclosed_flow",
+        CLAUDE,
+        "---\nname: reviewer\ndescription: x\ntools: [Read, Grep\nmodel: sonnet\n---\nBody\n",
+    );
     snap("duplicate_key", CLAUDE, "---\nname: reviewer\ndescription: x\nname: other\n---\nBody\n");
     snap("unclosed_frontmatter", CLAUDE, "---\nname: reviewer\ndescription: x\n\n# Reviewer\nBody\n");
     snap("frontmatter_not_first", CLAUDE, "\n\n---\nname: reviewer\ndescription: x\n---\nBody\n");
@@ -43,34 +51,78 @@ fn syntax_rules() {
 
 #[test]
 fn key_rules() {
-    snap("unknown_key_did_you_mean", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ndescripton: y\nmodle: sonnet\n---{BODY}"));
+    snap(
+        "unknown_key_did_you_mean",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ndescripton: y\nmodle: sonnet\n---{BODY}"),
+    );
     snap("foreign_key", DROID, &format!("---\nname: reviewer\ndescription: x\npermissionMode: plan\n---{BODY}"));
-    snap("wrong_type", CLAUDE, &format!("---\nname: reviewer\ndescription: x\nbackground: yes\nmaxTurns: many\n---{BODY}"));
-    snap("invalid_enum", CLAUDE, &format!("---\nname: reviewer\ndescription: x\npermissionMode: acceptedits\ncolor: magenta\n---{BODY}"));
+    snap(
+        "wrong_type",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\nbackground: yes\nmaxTurns: many\n---{BODY}"),
+    );
+    snap(
+        "invalid_enum",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\npermissionMode: acceptedits\ncolor: magenta\n---{BODY}"),
+    );
     snap("missing_required", CLAUDE, &format!("---\ntools: Read\n---{BODY}"));
     snap("deprecated_key_copilot", COPILOT, &format!("---\ndescription: x\ninfer: true\n---{BODY}"));
-    snap("opencode_unknown_key_is_hint", OPENCODE, &format!("---\ndescription: x\nreasoningEffort: high\nfoo: 1\n---{BODY}"));
+    snap(
+        "opencode_unknown_key_is_hint",
+        OPENCODE,
+        &format!("---\ndescription: x\nreasoningEffort: high\nfoo: 1\n---{BODY}"),
+    );
 }
 
 #[test]
 fn tool_rules() {
     snap("droid_foreign_and_unknown_tools", DROID, &format!("---\nname: reviewer\ndescription: x\ntools: [\"Read\", \"Bash\", \"Gerp\", \"WebFetch\", \"Read\"]\n---{BODY}"));
-    snap("claude_foreign_tools_comma", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools: Read, Execute, Create, FetchUrl\n---{BODY}"));
-    snap("claude_block_list_legacy", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools:\n  - Task\n  - LS\n  - MultiEdit\n---{BODY}"));
+    snap(
+        "claude_foreign_tools_comma",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools: Read, Execute, Create, FetchUrl\n---{BODY}"),
+    );
+    snap(
+        "claude_block_list_legacy",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools:\n  - Task\n  - LS\n  - MultiEdit\n---{BODY}"),
+    );
     snap("tools_false", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools: false\n---{BODY}"));
     snap("tools_empty", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools:\n---{BODY}"));
-    snap("tool_conflict", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools: Read, Bash\ndisallowedTools: Bash\n---{BODY}"));
+    snap(
+        "tool_conflict",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools: Read, Bash\ndisallowedTools: Bash\n---{BODY}"),
+    );
     snap("mcp_names", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools: mcp__github__search, mcp_github_search, mcp__github__*\n---{BODY}"));
-    snap("droid_mcp_and_category", DROID, &format!("---\nname: reviewer\ndescription: x\ntools: [\"github___search_code\", \"read-only\"]\n---{BODY}"));
+    snap(
+        "droid_mcp_and_category",
+        DROID,
+        &format!("---\nname: reviewer\ndescription: x\ntools: [\"github___search_code\", \"read-only\"]\n---{BODY}"),
+    );
     snap("droid_category_string", DROID, &format!("---\nname: reviewer\ndescription: x\ntools: read-only\n---{BODY}"));
-    snap("opencode_tools_map", OPENCODE, &format!("---\ndescription: x\ntools:\n  bash: false\n  write: maybe\n---{BODY}"));
+    snap(
+        "opencode_tools_map",
+        OPENCODE,
+        &format!("---\ndescription: x\ntools:\n  bash: false\n  write: maybe\n---{BODY}"),
+    );
 }
 
 #[test]
 fn model_rules() {
     snap("claude_models", CLAUDE, &format!("---\nname: reviewer\ndescription: x\nmodel: sonet\n---{BODY}"));
-    snap("droid_unknown_model", DROID, &format!("---\nname: reviewer\ndescription: x\nmodel: claude-sonet-4-5-20250929\n---{BODY}"));
-    snap("droid_effort_with_inherit", DROID, &format!("---\nname: reviewer\ndescription: x\nmodel: inherit\nreasoningEffort: high\n---{BODY}"));
+    snap(
+        "droid_unknown_model",
+        DROID,
+        &format!("---\nname: reviewer\ndescription: x\nmodel: claude-sonet-4-5-20250929\n---{BODY}"),
+    );
+    snap(
+        "droid_effort_with_inherit",
+        DROID,
+        &format!("---\nname: reviewer\ndescription: x\nmodel: inherit\nreasoningEffort: high\n---{BODY}"),
+    );
     snap("opencode_malformed_model", OPENCODE, &format!("---\ndescription: x\nmodel: claude sonnet\n---{BODY}"));
 }
 

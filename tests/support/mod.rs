@@ -10,10 +10,7 @@ use agentls::text::{Encoding, LineIndex};
 /// The seed droid from `../shared/seeds`, or the copy in `examples/` when shared/ is absent.
 pub fn seed() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        root.join("../shared/seeds/000_c78a0223dcd1ac6e.txt"),
-        root.join("tests/fixtures/seed-droid.md"),
-    ];
+    let candidates = [root.join("../shared/seeds/000_c78a0223dcd1ac6e.txt"), root.join("tests/fixtures/seed-droid.md")];
     for c in candidates {
         if let Ok(t) = std::fs::read_to_string(&c) {
             return t;
