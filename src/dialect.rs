@@ -51,6 +51,16 @@ impl Dialect {
         }
     }
 
+    /// The product name with its article: "a Claude Code", "an OpenCode".
+    pub fn a_display(self) -> &'static str {
+        match self {
+            Dialect::Claude => "a Claude Code",
+            Dialect::Factory => "a Factory",
+            Dialect::Copilot => "a GitHub Copilot",
+            Dialect::Opencode => "an OpenCode",
+        }
+    }
+
     /// The noun with its article, for messages: "a Factory droid", "an OpenCode agent".
     pub fn a_noun(self) -> &'static str {
         match self {

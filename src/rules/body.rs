@@ -189,19 +189,19 @@ fn mentions(cx: &mut Ctx) {
                 let msg = match eq {
                     Some(e) if is_granted(&e.name) => format!(
                         "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`",
-                        other.display(),
+                        other.a_display(),
                         dialect.a_noun(),
                         e.name
                     ),
                     Some(e) => format!(
                         "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`, which is not in its tools either",
-                        other.display(),
+                        other.a_display(),
                         dialect.a_noun(),
                         e.name
                     ),
                     None => format!(
                         "the body tells the agent to use `{name}`, {} tool that {} does not have",
-                        other.display(),
+                        other.a_display(),
                         dialect.a_noun()
                     ),
                 };

@@ -98,7 +98,11 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     // A key of another dialect.
     let other = Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin(*d).key(key).is_some());
     if let Some(o) = other {
-        cx.emit("foreign-key", span, format!("`{key}` is {} key; {} does not read it", o.display(), dialect.a_noun()));
+        cx.emit(
+            "foreign-key",
+            span,
+            format!("`{key}` is {} key; {} does not read it", o.a_display(), dialect.a_noun()),
+        );
         return;
     }
     let names = cat.keys.iter().filter(|k| k.status == Status::Current && applies(k, kind)).map(|k| k.name.as_str());

@@ -212,10 +212,10 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                 let eq = equivalent(cat, ft).map(|t| t.name.clone());
                 let msg = match &eq {
                     Some(e) => {
-                        format!("`{name}` is {} tool; {}'s equivalent is `{e}`", other.display(), dialect.a_noun())
+                        format!("`{name}` is {} tool; {}'s equivalent is `{e}`", other.a_display(), dialect.a_noun())
                     }
                     None => {
-                        format!("`{name}` is {} tool, with no equivalent for {}", other.display(), dialect.a_noun())
+                        format!("`{name}` is {} tool, with no equivalent for {}", other.a_display(), dialect.a_noun())
                     }
                 };
                 let f = match &eq {
