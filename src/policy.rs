@@ -5,10 +5,10 @@
 
 mod tree;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -218,7 +218,8 @@ pub struct DescriptionPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct NamePolicy {
-    /// A regex the whole `name` must match (it is anchored at both ends).
+    /// A regex the `name` must match; like the catalogs' patterns it is searched, so write `^...$`
+    /// to constrain the whole name.
     pub pattern: Option<String>,
 }
 
@@ -531,20 +532,6 @@ impl EffectivePolicy {
         self.models.allow.as_ref().is_none_or(|a| glob_any(a, model))
     }
 
-    /// Whether `name` satisfies `name.pattern`; `None` when there is no (valid) pattern.
-    /// Compiled patterns are cached, as this runs on every keystroke.
-    pub fn name_matches(&self, name: &str) -> Option<bool> {
-        let pattern = self.name.pattern.as_deref()?;
-        static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
-        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() > 64 {
-            // Patterns change only when someone edits the policy; a bounded cache is plenty.
-            cache.clear();
-        }
-        let re = cache.entry(pattern.to_string()).or_insert_with(|| compile_name_pattern(pattern).ok());
-        re.as_ref().map(|re| re.is_match(name))
-    }
-
     /// Extra tools for one dialect, as catalog entries.
     pub fn extra_tools(&self, d: Dialect) -> Vec<ToolSpec> {
         self.tools
@@ -631,9 +618,9 @@ impl EffectivePolicy {
     }
 }
 
-/// Compiles `name.pattern`, anchored so that it must match the whole name.
+/// Compiles `name.pattern` as the `name-format` rule does, to report a bad one in the policy.
 fn compile_name_pattern(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$")).size_limit(1 << 20).build()
+    regex::Regex::new(pattern)
 }
 
 /// Matches `name` against simple globs (`*` and `?`), case-sensitively.

@@ -78,7 +78,7 @@ models:
 description:
   max: 500
 name:
-  pattern: '[a-z0-9-]+'
+  pattern: '^[a-z0-9-]+$'
 rules:
   yaml-syntax: error
   recommended-section: hint
@@ -558,8 +558,29 @@ fn schema_lists_exactly_the_fields_of_the_types() {
 fn example_policy_is_valid() {
     let text = include_str!("../examples/.agentls.yaml");
     let (p, problems) = policy::parse_all(text, None);
-    let errors: Vec<_> = problems.iter().filter(|p| p.is_error()).collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(problems.is_empty(), "{problems:#?}");
     let p = p.unwrap();
     assert!(!p.overrides.is_empty() && !p.rules.is_empty() && !p.tools.deny.is_empty());
+}
+
+// The default policy through the rules engine.
+
+#[test]
+fn default_policy_is_satisfied_by_the_seed_and_hints_what_is_missing() {
+    use agentls::analysis::{check, Settings};
+    let seed = fs::read_to_string(find_seed()).unwrap();
+    let path = Path::new(".factory/droids/senior-backend-developer.md");
+    let settings = Settings::default();
+    let hints = |text: &str| -> Vec<String> {
+        check(text, Some(path), &settings)
+            .into_iter()
+            .filter(|d| d.code == "recommended-section")
+            .map(|d| d.message)
+            .collect()
+    };
+    assert_eq!(hints(&seed), Vec::<String>::new(), "the seed has every recommended section");
+    let without = seed.replace("## Behavioral Traits\n", "## Habits\n");
+    let got = hints(&without);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("Behavioral Traits"), "{got:?}");
 }
