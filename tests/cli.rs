@@ -123,25 +123,34 @@ fn missing_path_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+fn policy_errors(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+    v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "policy-error").collect()
+}
+
 #[test]
 fn json_output_has_the_documented_shape() {
     let dir = tree();
-    // A broken policy is the one diagnostic the CLI produces on its own.
+    // A broken policy is a diagnostic the CLI produces on its own, whatever the rules say.
     write(dir.path(), ".agentls.yaml", b"tools:\n  deny: [Bash]\nbogus: true\n");
     let o = agentls(dir.path(), &["check", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["files_checked"], 6);
-    let d = &v["diagnostics"][0];
+    // Reported once, though six files share the policy.
+    let found = policy_errors(&v);
+    assert_eq!(found.len(), 1, "{v}");
+    let d = found[0];
     assert_eq!(d["path"], ".agentls.yaml");
-    assert_eq!(d["code"], "policy-error");
     assert_eq!(d["severity"], "error");
     assert!(d["message"].as_str().unwrap().contains("bogus"));
     assert_eq!(d["range"]["start"], serde_json::json!({"line": 2, "character": 0}));
     assert!(d["range"]["end"]["line"].is_u64());
     assert!(d["fixes"].is_array());
-    // Reported once, though six files share the policy.
-    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+    // Diagnostics come sorted by path.
+    let paths: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
 }
 
 #[test]
@@ -151,11 +160,50 @@ fn text_output_points_at_the_culprit() {
     let o = agentls(dir.path(), &["check"]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.starts_with("error[policy-error]: "), "{out}");
-    assert!(out.contains(" --> .agentls.yaml:3:1\n"), "{out}");
-    assert!(out.contains("3 | bogus: true\n"), "{out}");
-    assert!(out.contains("1 error, 0 warnings, 0 hints in 6 files"), "{out}");
+    assert!(out.contains("error[policy-error]: "), "{out}");
+    assert!(out.contains(" --> .agentls.yaml:3:1\n  |\n3 | bogus: true\n  | ^\n"), "{out}");
+    let summary = out.lines().find(|l| l.contains(" in 6 files")).unwrap_or_else(|| panic!("no summary: {out}"));
+    assert!(summary.contains(" error") && summary.contains(" warning") && summary.contains(" hint"), "{summary}");
     assert!(!out.contains('\x1b'), "no colour when NO_COLOR is set");
+}
+
+/// The engine's own rules, end to end: a broken YAML line is an error at that line.
+#[test]
+fn yaml_syntax_error_is_reported_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".claude/agents/docs.md", b"---\nname: docs\ndescription: Writes docs: fast\n---\n\nBody.\n");
+    let o = agentls(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v = json(&o);
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "yaml-syntax").expect("yaml-syntax");
+    assert_eq!(d["range"]["start"]["line"], 2);
+}
+
+/// `--fix` applies the safe fixes the engine offers, writes the file, and fixes what it can.
+#[test]
+fn fix_applies_safe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = b"---\nname: docs\ndescription: Writes docs: fast\n---\n\nBody.\n";
+    write(dir.path(), ".claude/agents/docs.md", text);
+    let fixable = |v: &serde_json::Value| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["fixes"].as_array().unwrap().iter().any(|f| f["safe"] == true))
+            .count()
+    };
+    let before = fixable(&json(&agentls(dir.path(), &["check", "--format", "json"])));
+    let o = agentls(dir.path(), &["check", "--fix", "--format", "json"]);
+    let v = json(&o);
+    let after = std::fs::read(dir.path().join(".claude/agents/docs.md")).unwrap();
+    if before == 0 {
+        assert_eq!(after, text, "nothing to fix, nothing written");
+    } else {
+        assert_ne!(after, text);
+        assert!(v["fixes_applied"].as_u64().unwrap() >= 1);
+        assert!(fixable(&v) < before, "{v}");
+    }
 }
 
 #[test]

@@ -282,7 +282,7 @@ fn policy_error_report(p: &LoadedPolicy, cwd: &Path) -> Option<FileReport> {
         text,
         diagnostics: vec![Diagnostic::new(
             POLICY_ERROR,
-            Severity::Error,
+            crate::rules::info(POLICY_ERROR).map_or(Severity::Error, |r| r.severity),
             span,
             format!("invalid policy file (the built-in policy applies instead): {}", strip_location(&err.message)),
         )],
