@@ -27,8 +27,10 @@ HX=$TOOLS/helix/hx
 echo "Using $("$HX" --version) at $HX"
 
 W=$(mktemp -d)
-S=agentls-hx-$$
-cleanup() { tmux kill-session -t "$S" 2>/dev/null || true; rm -rf "$W"; }
+# A private tmux server (-L): the test never touches a user's sessions, and starts with our environment.
+T=(tmux -L "agentls-hx-$$")
+S=helix
+cleanup() { "${T[@]}" kill-server 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 
 # `agentls` is found through PATH, exactly as languages.toml says.
@@ -49,9 +51,9 @@ done
 echo "PASS: hx --health markdown lists agentls (with marksman and markdown-oxide kept)"
 
 LOG=$W/helix.log
-tmux new-session -d -s "$S" -x 160 -y 40 -c "$W/ws" \
-  -e PATH="$PATH" -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
-  "$HX -vvv --log $LOG .factory/droids/senior-backend-developer.md"
+# The environment is set inside the pane's command: tmux 3.3 ignores `new-session -e PATH=...`.
+"${T[@]}" new-session -d -s "$S" -x 160 -y 40 -c "$W/ws" \
+  "env PATH='$PATH' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' '$HX' -vvv --log '$LOG' .factory/droids/senior-backend-developer.md"
 
 # Helix logs every message from a server as `agentls <- {json}`; wait for a diagnostics notification
 # from agentls that carries at least one diagnostic with source "agentls".
@@ -83,14 +85,14 @@ PY
   [ -n "$message" ] && break
 done
 sleep 1
-screen=$(tmux capture-pane -p -t "$S" 2>/dev/null || true)
+screen=$("${T[@]}" capture-pane -p -t "$S" 2>/dev/null || true)
 echo "--- Helix screen"
 echo "$screen"
 echo "---"
-tmux send-keys -t "$S" ':q!' 2>/dev/null || true
+"${T[@]}" send-keys -t "$S" ':q!' 2>/dev/null || true
 sleep 0.3
 # ':q!' and Enter are sent apart: together, Esc+':' may be read as Alt-:.
-tmux send-keys -t "$S" Enter 2>/dev/null || true
+"${T[@]}" send-keys -t "$S" Enter 2>/dev/null || true
 sleep 0.5
 
 if [ -z "$message" ]; then
