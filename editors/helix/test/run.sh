@@ -30,7 +30,9 @@ W=$(mktemp -d)
 # A private tmux server (-L): the test never touches a user's sessions, and starts with our environment.
 T=(tmux -L "agentls-hx-$$")
 S=helix
-cleanup() { "${T[@]}" kill-server 2>/dev/null || true; rm -rf "$W"; }
+SOCKET=''
+# kill-server leaves the socket file behind, so it is removed too.
+cleanup() { "${T[@]}" kill-server 2>/dev/null || true; [ -z "$SOCKET" ] || rm -f "$SOCKET"; rm -rf "$W"; }
 trap cleanup EXIT
 
 # `agentls` is found through PATH, exactly as languages.toml says.
@@ -54,6 +56,7 @@ LOG=$W/helix.log
 # The environment is set inside the pane's command: tmux 3.3 ignores `new-session -e PATH=...`.
 "${T[@]}" new-session -d -s "$S" -x 160 -y 40 -c "$W/ws" \
   "env PATH='$PATH' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' '$HX' -vvv --log '$LOG' .factory/droids/senior-backend-developer.md"
+SOCKET=$("${T[@]}" display-message -p '#{socket_path}' 2>/dev/null || true)
 
 # Helix logs every message from a server as `agentls <- {json}`; wait for a diagnostics notification
 # from agentls that carries at least one diagnostic with source "agentls".
