@@ -125,7 +125,7 @@ pub fn read_node(node: &Node, text: &str) -> ToolList {
 
 /// The span of a scalar's content: inside the quotes when the source between them is the value
 /// itself (no escapes), else the whole node. The bool says whether the span maps 1:1 to the text.
-fn name_span(node: &Node, text: &str) -> (Span, bool) {
+pub fn name_span(node: &Node, text: &str) -> (Span, bool) {
     let Some(s) = node.as_scalar() else { return (node.span.clone(), false) };
     let src = text.get(node.span.clone()).unwrap_or("");
     match s.style {

@@ -200,21 +200,21 @@ fn mentions(cx: &mut Ctx) {
                 let eq = equivalent(cat, ft);
                 let msg = match eq {
                     Some(e) if is_granted(&e.name) => format!(
-                        "the body tells the agent to use `{name}`, a {} tool; a {}'s equivalent is `{}`",
-                        other.display(),
-                        dialect.noun(),
+                        "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`",
+                        other.a_display(),
+                        dialect.a_noun(),
                         e.name
                     ),
                     Some(e) => format!(
-                        "the body tells the agent to use `{name}`, a {} tool; a {}'s equivalent is `{}`, which is not in its tools either",
-                        other.display(),
-                        dialect.noun(),
+                        "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`, which is not in its tools either",
+                        other.a_display(),
+                        dialect.a_noun(),
                         e.name
                     ),
                     None => format!(
-                        "the body tells the agent to use `{name}`, a {} tool that a {} does not have",
-                        other.display(),
-                        dialect.noun()
+                        "the body tells the agent to use `{name}`, {} tool that {} does not have",
+                        other.a_display(),
+                        dialect.a_noun()
                     ),
                 };
                 let f = eq.map(|e| fix(format!("Replace with `{}`", e.name), span.clone(), e.name.clone(), false));

@@ -33,8 +33,8 @@ pub(super) fn check(cx: &mut Ctx) {
                 if let Some(stem) = cx.a.file_stem.clone() {
                     if stem != name {
                         let msg = format!(
-                            "name `{name}` differs from the file name `{stem}`; a {} is known by its file name",
-                            dialect.noun()
+                            "name `{name}` differs from the file name `{stem}`; {} is known by its file name",
+                            dialect.a_noun()
                         );
                         if let Some(d) = cx.emit("name-mismatch", span.clone(), msg) {
                             d.fixes.push(fix(format!("Rename to `{stem}`"), span, stem, false));

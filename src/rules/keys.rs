@@ -58,14 +58,19 @@ pub(super) fn check(cx: &mut Ctx) {
     }
     // Required keys, on the opening fence, with a fix that adds the key before the closing one.
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // Not when the frontmatter is no mapping, nor for a key whose line the YAML recovery skipped.
+    let is_map = matches!(fm.root.as_ref().map(|r| &r.value), Some(Value::Map(_)) | None);
+    let yaml_text = &text[fm.content.clone()];
     for spec in cat.keys.iter().filter(|k| k.required && k.status == Status::Current && applies(k, det.kind)) {
-        if fm.get(&spec.name).is_some() {
+        let written =
+            |k: &str| yaml_text.lines().any(|l| l.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':')));
+        if !is_map || fm.get(&spec.name).is_some() || written(&spec.name) {
             continue;
         }
         let insert_at = fm.close.as_ref().map_or(fm.content.end, |c| c.start);
         let key = spec.name.clone();
         let placeholder = if key == "name" { cx.a.file_stem.clone().unwrap_or_default() } else { String::new() };
-        let msg = format!("a {} needs `{key}`: {}", dialect.noun(), first_sentence(&spec.doc));
+        let msg = format!("{} needs `{key}`: {}", dialect.a_noun(), first_sentence(&spec.doc));
         if let Some(d) = cx.emit("missing-required-key", fm.open.clone(), msg) {
             let t = format!("{key}: {placeholder}{nl}");
             d.fixes.push(fix(format!("Add `{key}`"), insert_at..insert_at, t, false));
@@ -97,7 +102,7 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
         cx.emit(
             "foreign-key",
             span,
-            format!("`{key}` is a {} key; a {} does not read it", o.display(), dialect.noun()),
+            format!("`{key}` is {} key; {} does not read it", o.a_display(), dialect.a_noun()),
         );
         return;
     }
@@ -106,11 +111,11 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     // OpenCode passes unknown keys on to the model provider as options, so they are not errors.
     let sev = if dialect == Dialect::Opencode { Severity::Hint } else { Severity::Warning };
     let msg = match &suggestion {
-        Some(s) => format!("unknown key `{key}` for a {}; did you mean `{s}`?", dialect.noun()),
+        Some(s) => format!("unknown key `{key}` for {}; did you mean `{s}`?", dialect.a_noun()),
         None if dialect == Dialect::Opencode => {
             format!("`{key}` is not an OpenCode agent key; OpenCode passes it to the model provider as an option")
         }
-        None => format!("unknown key `{key}` for a {}; the loader ignores it", dialect.noun()),
+        None => format!("unknown key `{key}` for {}; the loader ignores it", dialect.a_noun()),
     };
     if let Some(d) = cx.emit_at("unknown-key", sev, span.clone(), msg) {
         if let Some(s) = suggestion {
@@ -187,7 +192,7 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
             Some(s) => format!("`{val}` is not a valid `{key}`; did you mean `{s}`? Valid values: {list}"),
             None => format!("`{val}` is not a valid `{key}`; valid values: {list}"),
         };
-        let vspan = crate::tools::read_node(v, text).items.first().map_or(v.span.clone(), |i| i.span.clone());
+        let vspan = crate::tools::name_span(v, text).0;
         if let Some(d) = cx.emit("invalid-value", vspan.clone(), msg) {
             if let Some(s) = suggestion {
                 let safe = s.eq_ignore_ascii_case(val);

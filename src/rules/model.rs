@@ -20,8 +20,7 @@ pub(super) fn check(cx: &mut Ctx) {
     // Copilot takes a prioritized list of models; the others a single string.
     let values: Vec<(String, Span)> = match &entry.value.value {
         Value::Scalar(_) if !entry.value.is_null() => {
-            let l = crate::tools::read_node(&entry.value, text);
-            let span = l.items.first().map_or(entry.value.span.clone(), |i| i.span.clone());
+            let span = crate::tools::name_span(&entry.value, text).0;
             vec![(entry.value.as_str().unwrap_or("").trim().to_string(), span)]
         }
         Value::Seq(s) if dialect == Dialect::Copilot => {
@@ -31,7 +30,7 @@ pub(super) fn check(cx: &mut Ctx) {
             cx.emit(
                 "wrong-type",
                 entry.value.span.clone(),
-                format!("a {} takes one model, not a list", dialect.noun()),
+                format!("{} takes one model, not a list", dialect.a_noun()),
             );
             return;
         }
@@ -54,7 +53,12 @@ pub(super) fn check(cx: &mut Ctx) {
                 format!("model `{m}` is not in the team policy's allowed models ({allow})"),
             );
         }
-        if let Some(spec) = cat.model(&m) {
+        // Copilot qualifies display names with their vendor: `GPT-5 (copilot)`.
+        let bare = match m.rfind(" (") {
+            Some(i) if dialect == Dialect::Copilot && m.ends_with(')') => &m[..i],
+            _ => m.as_str(),
+        };
+        if let Some(spec) = cat.model(&m).or_else(|| cat.model(bare)) {
             first_known.get_or_insert(spec);
             if spec.status != Status::Current {
                 let retired = spec.status != Status::Deprecated;
@@ -82,6 +86,10 @@ pub(super) fn check(cx: &mut Ctx) {
         let suggestion =
             did_you_mean(&m, cat.models.iter().filter(|x| x.status == Status::Current).map(|x| x.id.as_str()))
                 .map(str::to_string);
+        // OpenCode takes any `provider/model` its providers serve: the catalog cannot list them all.
+        if pattern_ok && dialect == Dialect::Opencode {
+            continue;
+        }
         let (sev, msg) = if pattern_ok {
             (
                 Severity::Info,
@@ -90,8 +98,8 @@ pub(super) fn check(cx: &mut Ctx) {
         } else {
             let sev = if dialect == Dialect::Factory { Severity::Error } else { Severity::Warning };
             let msg = match &suggestion {
-                Some(s) => format!("unknown model `{m}` for a {}; did you mean `{s}`?", dialect.noun()),
-                None => format!("unknown model `{m}` for a {}", dialect.noun()),
+                Some(s) => format!("unknown model `{m}` for {}; did you mean `{s}`?", dialect.a_noun()),
+                None => format!("unknown model `{m}` for {}", dialect.a_noun()),
             };
             (sev, msg)
         };

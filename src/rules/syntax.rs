@@ -17,10 +17,31 @@ pub(super) fn check(cx: &mut Ctx) {
             ProblemKind::NotAMapping => "frontmatter-not-mapping",
             ProblemKind::TooDeep => "yaml-too-deep",
         };
+        let message = match p.kind {
+            ProblemKind::DuplicateKey => {
+                let key = &text[p.span.clone()];
+                let first = cx.a.parsed.frontmatter.as_ref().and_then(|f| {
+                    f.entries()
+                        .iter()
+                        .find(|e| e.key.as_str() == Some(key.trim_matches(['"', '\''])))
+                        .map(|e| e.key.span.start)
+                });
+                match first {
+                    Some(f) if f < p.span.start => {
+                        let line = text[..f].matches('\n').count() + 1;
+                        format!(
+                            "duplicate key `{key}`: it is already set on line {line}; loaders keep only one of the two"
+                        )
+                    }
+                    _ => p.message.clone(),
+                }
+            }
+            _ => p.message.clone(),
+        };
         let quote_fix = if p.kind == ProblemKind::YamlSyntax { unquoted_colon_fix(text, p.span.start) } else { None };
         let close_at = cx.a.parsed.frontmatter.as_ref().map(|f| f.content.end);
         let bom = cx.a.parsed.bom;
-        let Some(d) = cx.emit(code, p.span.clone(), p.message.clone()) else { continue };
+        let Some(d) = cx.emit(code, p.span.clone(), message) else { continue };
         match p.kind {
             ProblemKind::YamlSyntax => {
                 if let Some(f) = quote_fix {
@@ -45,11 +66,11 @@ pub(super) fn check(cx: &mut Ctx) {
         None => {
             let first_line_end = text.find(['\n', '\r']).unwrap_or(text.len());
             let span = parsed.bom..first_line_end.max(parsed.bom);
-            let noun = detected.dialect.noun();
+            let noun = detected.dialect.a_noun();
             cx.emit(
                 "missing-frontmatter",
                 span,
-                format!("a {noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...)"),
+                format!("{noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...)"),
             );
         }
         Some(fm) => {

@@ -5,7 +5,7 @@
 
 use super::{did_you_mean, fix, keys::regex_is_match, Ctx};
 use crate::catalog::{self, Catalog, Status, ToolSpec, ToolsForm};
-use crate::diagnostic::{Fix, Severity, TextEdit};
+use crate::diagnostic::{Fix, Severity, Span, TextEdit};
 use crate::dialect::Dialect;
 use crate::tools::{self, Item, Shape, ToolList};
 
@@ -31,10 +31,13 @@ pub fn resolve<'c>(cat: &'c Catalog, dialect: Dialect, name: &str, whole_value: 
     if whole_value && cat.tools_forms.contains(&ToolsForm::Category) && cat.category(name).is_some() {
         return Resolved::Category;
     }
-    if cat.mcp.patterns.iter().any(|p| regex_is_match(p, name) == Some(true)) {
+    // `search/codbase` is a mistyped Copilot tool-set member, not an MCP server `search`.
+    let set_member =
+        name.split_once('/').is_some_and(|(set, _)| cat.category(set).is_some() || cat.tool(set).is_some());
+    if !set_member && cat.mcp.patterns.iter().any(|p| regex_is_match(p, name) == Some(true)) {
         return Resolved::Mcp;
     }
-    if cat.mcp.markers.iter().any(|m| name.contains(m.as_str())) {
+    if !set_member && cat.mcp.markers.iter().any(|m| name.contains(m.as_str())) {
         return Resolved::BadMcp;
     }
     for other in Dialect::ALL.into_iter().filter(|d| *d != dialect) {
@@ -88,7 +91,7 @@ pub(super) fn check(cx: &mut Ctx) {
         }
         let list = tools::read(entry, text);
         let allows = !key.to_ascii_lowercase().starts_with("disallowed");
-        check_shape(cx, cat, dialect, key, &list);
+        check_shape(cx, cat, dialect, key, &entry.key.span, &list);
         check_items(cx, cat, dialect, &list, allows);
         if allows {
             granted.get_or_insert(list);
@@ -132,7 +135,7 @@ fn form_name(f: ToolsForm) -> &'static str {
     }
 }
 
-fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, list: &ToolList) {
+fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_span: &Span, list: &ToolList) {
     let accepted = || cat.tools_forms.iter().map(|f| form_name(*f)).collect::<Vec<_>>().join(" or ");
     match list.shape {
         Shape::Other => {
@@ -151,7 +154,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, list: &
             let none = if dialect == Dialect::Copilot { "; write `[]` for no tools" } else { "" };
             cx.emit(
                 "tools-form",
-                list.span.start.min(cx.text.len())..list.span.end.max(list.span.start),
+                key_span.clone(),
                 format!(
                     "`{key}` has no value: the loader reads it as no restriction, so the agent gets every tool{none}"
                 ),
@@ -163,7 +166,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, list: &
                 cx.emit(
                     "tools-form",
                     list.span.clone(),
-                    format!("a {} reads `{key}` as {}, not as {}", dialect.noun(), accepted(), form_name(form)),
+                    format!("{} reads `{key}` as {}, not as {}", dialect.a_noun(), accepted(), form_name(form)),
                 );
             }
             if list.shape == Shape::Map {
@@ -209,10 +212,10 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                 let eq = equivalent(cat, ft).map(|t| t.name.clone());
                 let msg = match &eq {
                     Some(e) => {
-                        format!("`{name}` is a {} tool; a {}'s equivalent is `{e}`", other.display(), dialect.noun())
+                        format!("`{name}` is {} tool; {}'s equivalent is `{e}`", other.a_display(), dialect.a_noun())
                     }
                     None => {
-                        format!("`{name}` is a {} tool, with no equivalent for a {}", other.display(), dialect.noun())
+                        format!("`{name}` is {} tool, with no equivalent for {}", other.a_display(), dialect.a_noun())
                     }
                 };
                 let f = match &eq {
@@ -239,8 +242,8 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                     format!("`{name}` is a tool category; use it as the whole `tools` value, or list its tools")
                 } else {
                     match &suggestion {
-                        Some(s) => format!("unknown tool `{name}` for a {}; did you mean `{s}`?", dialect.noun()),
-                        None => format!("unknown tool `{name}` for a {}", dialect.noun()),
+                        Some(s) => format!("unknown tool `{name}` for {}; did you mean `{s}`?", dialect.a_noun()),
+                        None => format!("unknown tool `{name}` for {}", dialect.a_noun()),
                     }
                 };
                 if let Some(d) = cx.emit_at("unknown-tool", sev, span.clone(), msg) {
@@ -263,7 +266,7 @@ fn tool_status(cx: &mut Ctx, list: &ToolList, i: usize, t: &ToolSpec) {
     let span = list.items[i].span.clone();
     let why = t.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     let since = t.since.as_deref().map(|s| format!(" (since {s})")).unwrap_or_default();
-    let noun = cx.dialect().map_or("agent", |d| d.noun());
+    let noun = cx.dialect().map_or("this agent", |d| d.a_noun());
     match t.status {
         Status::Current => {}
         Status::Deprecated => {
@@ -290,7 +293,7 @@ fn tool_status(cx: &mut Ctx, list: &ToolList, i: usize, t: &ToolSpec) {
             }
         }
         Status::Unavailable => {
-            let msg = format!("`{name}` is not available to a {noun}{why}");
+            let msg = format!("`{name}` is not available to {noun}{why}");
             if let Some(d) = cx.emit("unavailable-tool", span, msg) {
                 d.fixes.push(removal(list, text, i, true));
             }
