@@ -37,7 +37,10 @@ pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> V
             });
         }
     }
-    sections(a, &mut out);
+    // Like the section rules, only for agent files (a dialect and a frontmatter).
+    if a.detected.is_some() && a.parsed.frontmatter.is_some() {
+        sections(a, &mut out);
+    }
     if let Some(all) = fix_all(diags) {
         out.push(all);
     }

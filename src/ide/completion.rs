@@ -30,7 +30,7 @@ pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<Completion> {
 pub(super) fn options(cat: Option<&Catalog>, key: &str) -> Options {
     Options {
         comma_items: cat.is_some_and(|c| c.is_tool_key(key)),
-        default_quote: cat.and_then(|c| c.key(key)).map_or('"', |k| default_quote(k)),
+        default_quote: cat.and_then(|c| c.key(key)).map_or('"', default_quote),
     }
 }
 
@@ -199,7 +199,7 @@ fn type_name(cat: &Catalog, k: &KeySpec) -> String {
     }
 }
 
-pub(super) fn key_doc(cat: &Catalog, k: &KeySpec) -> String {
+pub(super) fn key_doc(k: &KeySpec) -> String {
     let mut parts = vec![k.doc.trim_end().to_string()];
     if !k.values.is_empty() {
         let vals = k
@@ -216,7 +216,6 @@ pub(super) fn key_doc(cat: &Catalog, k: &KeySpec) -> String {
     if let Some(s) = status_line(k.status, k.replacement.as_deref(), k.since.as_deref(), None) {
         parts.push(s);
     }
-    let _ = cat;
     with_source(&parts.join("\n\n"), k.source.as_deref())
 }
 
@@ -285,7 +284,7 @@ fn keys(a: &Analysis, k: &KeyCtx) -> Vec<Completion> {
             label: spec.name.clone(),
             kind: CompletionKind::Key,
             detail: Some(detail),
-            doc: Some(key_doc(cat, spec)),
+            doc: Some(key_doc(spec)),
             insert_text,
             is_snippet,
             replace: k.replace.clone(),
@@ -436,7 +435,10 @@ pub(super) fn tool_doc(t: &ToolSpec) -> String {
         parts.push(s);
     }
     if !t.aliases.is_empty() {
-        parts.push(format!("Also accepted: {}", t.aliases.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "Also accepted: {}",
+            t.aliases.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
+        ));
     }
     with_source(&parts.join("\n\n"), t.source.as_deref())
 }
@@ -489,18 +491,24 @@ fn tools(a: &Analysis, cat: &Catalog, v: &ValueCtx) -> Vec<Completion> {
     };
     let blocked = |n: &str| grants && (pol.tool_denied(n) || !pol.tool_allowed(n));
     let form = cat.tools_forms.first().copied();
+    let comma_ok = cat.tools_forms.contains(&ToolsForm::CommaString);
+    let has_comma = a.text[v.region.clone()].contains(',');
     let map_shape = cat.tools_forms == [ToolsForm::Map];
     // How a name is written for each place the cursor can be.
     let write = |name: &str| -> Option<(String, bool)> {
         match v.shape {
-            ValueShape::MapKey => {
-                (cat.tools_forms.contains(&ToolsForm::Map)).then(|| (format!("{}: ${{1|false,true|}}", escape_snippet(name)), true))
+            ValueShape::MapKey => (cat.tools_forms.contains(&ToolsForm::Map))
+                .then(|| (format!("{}: ${{1|false,true|}}", escape_snippet(name)), true)),
+            ValueShape::BelowKey if cat.tools_forms.contains(&ToolsForm::BlockList) => {
+                Some((write_item(v, name), false))
             }
-            ValueShape::BelowKey if cat.tools_forms.contains(&ToolsForm::BlockList) => Some((write_item(v, name), false)),
             ValueShape::BelowKey if map_shape => Some((format!("{}: ${{1|false,true|}}", escape_snippet(name)), true)),
             ValueShape::BelowKey => None,
             ValueShape::Empty if map_shape => None,
-            ValueShape::Empty => {
+            // The first word of a value in a dialect without comma strings starts a list.
+            ValueShape::Empty | ValueShape::Scalar
+                if v.shape == ValueShape::Empty || (!v.in_quote && !comma_ok && !has_comma) =>
+            {
                 let lead = if v.needs_space { " " } else { "" };
                 match form {
                     Some(ToolsForm::FlowList) => {

@@ -401,7 +401,15 @@ fn last_top_level_comma(s: &str) -> Option<usize> {
 }
 
 /// An item of a flow list whose `[` is at `open`.
-fn flow(text: &str, key: String, key_span: Span, open: usize, offset: usize, region: Span, o: Options) -> Option<ValueCtx> {
+fn flow(
+    text: &str,
+    key: String,
+    key_span: Span,
+    open: usize,
+    offset: usize,
+    region: Span,
+    o: Options,
+) -> Option<ValueCtx> {
     let mut depth = 0i32;
     let mut quote: Option<(char, usize)> = None;
     let mut item_start = open + 1;

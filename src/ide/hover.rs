@@ -97,7 +97,8 @@ fn value_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str, e: &Ent
 
 fn key_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str) -> String {
     let Some(spec) = cat.key(key) else {
-        let other = Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin(*d).key(key).is_some());
+        let other =
+            Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin(*d).key(key).is_some());
         return match other {
             Some(o) => {
                 let spec = catalog::builtin(o).key(key).map(|s| s.doc.trim_end().to_string()).unwrap_or_default();
@@ -123,7 +124,7 @@ fn key_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str) -> String
     } else {
         format!("\n\nRead in {} files.", spec.kinds.join(", "))
     };
-    format!("{head}\n\n{ty}{kinds}\n\n{}", key_doc(cat, spec))
+    format!("{head}\n\n{ty}{kinds}\n\n{}", key_doc(spec))
 }
 
 fn type_label(cat: &Catalog, spec: &catalog::KeySpec) -> String {
@@ -203,13 +204,16 @@ fn tool_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, name: &str, whole: 
                     denied.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
                 )
             };
-            join(vec![format!("**`{name}`** · {} tool category", dialect.display()), c.doc.clone(), format!("Tools: {tools}"), pol])
+            join(vec![
+                format!("**`{name}`** · {} tool category", dialect.display()),
+                c.doc.clone(),
+                format!("Tools: {tools}"),
+                pol,
+            ])
         }
-        Resolved::Mcp => join(vec![
-            format!("**`{name}`** · MCP tool"),
-            cat.mcp.doc.clone(),
-            tool_policy(a, name, grants),
-        ]),
+        Resolved::Mcp => {
+            join(vec![format!("**`{name}`** · MCP tool"), cat.mcp.doc.clone(), tool_policy(a, name, grants)])
+        }
         Resolved::BadMcp => join(vec![
             format!("**`{name}`** looks like an MCP tool, but not in {}'s form.", dialect.display()),
             cat.mcp.doc.clone(),
@@ -255,7 +259,10 @@ fn model_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, id: &str) -> Strin
         None => {
             let pattern = cat.model_patterns.iter().any(|p| regex_is_match(p, id) == Some(true));
             let what = if pattern {
-                format!("not in agentls's catalog for {}, but has the form of a model id it accepts.", dialect.display())
+                format!(
+                    "not in agentls's catalog for {}, but has the form of a model id it accepts.",
+                    dialect.display()
+                )
             } else {
                 format!("not a model a {} knows.", dialect.noun())
             };
@@ -388,7 +395,12 @@ fn mentions(a: &Analysis, section: Span) -> Option<String> {
             Resolved::Tool(_) => format!("- `{name}`: **not granted** by `tools`"),
             Resolved::Foreign(other, ft) => match equivalent(cat, ft) {
                 Some(e) if is_granted(&e.name) => {
-                    format!("- `{name}`: a {} tool; the {} equivalent `{}` is granted", other.display(), dialect.display(), e.name)
+                    format!(
+                        "- `{name}`: a {} tool; the {} equivalent `{}` is granted",
+                        other.display(),
+                        dialect.display(),
+                        e.name
+                    )
                 }
                 Some(e) => format!(
                     "- `{name}`: a {} tool; the {} equivalent `{}` is **not granted**",
