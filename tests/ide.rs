@@ -379,6 +379,21 @@ fn hover_on_tools_keys_and_models() {
     assert!(h.markdown.contains("Extra-high"), "{}", h.markdown);
 }
 
+#[test]
+fn hover_explains_diagnostics_under_the_cursor() {
+    let t = "---\nname: x\ndescription: d\ntools: [\"Read\", \"Bash\"]\n---\nBody.\n";
+    let path = Some(Path::new(DROID));
+    let a = analyze(t, path, &Settings::default());
+    let diags = check(t, path, &Settings::default());
+    let at = t.find("Bash").unwrap() + 1;
+    let h = ide::hover_with_diagnostics(&a, &diags, at).unwrap();
+    assert_eq!(&t[h.span.clone()], "Bash");
+    assert!(h.markdown.contains("Claude Code tool") && h.markdown.contains("`foreign-tool`"), "{}", h.markdown);
+    // No diagnostic: the plain hover.
+    let at = t.find("Read").unwrap() + 1;
+    assert_eq!(ide::hover_with_diagnostics(&a, &diags, at), ide::hover(&a, at));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Outline and folding
 
@@ -583,4 +598,47 @@ fn every_offset_is_safe() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: what an editor shows at a few typical cursor positions
+
+/// One line per item: label, what it inserts, the text it replaces, and its marks.
+fn render(text: &str, c: &[Completion]) -> String {
+    let mut sorted: Vec<&Completion> = c.iter().collect();
+    sorted.sort_by(|x, y| (&x.sort_text, &x.label).cmp(&(&y.sort_text, &y.label)));
+    sorted
+        .iter()
+        .map(|x| {
+            format!(
+                "{:?} {} => {:?} over {:?}{}{}\n",
+                x.kind,
+                x.label,
+                x.insert_text,
+                &text[x.replace.clone()],
+                if x.deprecated { " (deprecated)" } else { "" },
+                if x.is_snippet { " (snippet)" } else { "" },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn completion_snapshots() {
+    let s = settings_with(POLICY);
+    let cases: &[(&str, &str, &str)] = &[
+        ("droid_flow_list", DROID, "---\nname: x\ntools: [\"Read\", \"Gr$0\"]\n---\n"),
+        ("droid_keys", DROID, "---\nname: x\ntools: [\"Read\"]\nm$0\n---\n"),
+        ("claude_comma_string", CLAUDE, "---\nname: x\ntools: Read, Grep, Bash, $0\n---\n"),
+        ("copilot_flow_list", COPILOT, "---\ntools: ['read', 'se$0']\n---\n"),
+        ("opencode_block_map", OPENCODE, "---\ntools:\n  $0\n---\n"),
+        ("copilot_comma_string", COPILOT, "---\ntools: read, $0\n---\n"),
+        ("sections_with_policy", DROID, "---\nname: x\n---\n## Core Purpose\nx\n## $0\n"),
+    ];
+    let mut out = String::new();
+    for (name, path, f) in cases {
+        let (text, c) = complete_with(path, f, &s);
+        out.push_str(&format!("== {name}: {f:?}\n{}\n", render(&text, &c)));
+    }
+    insta::assert_snapshot!(out);
 }

@@ -495,30 +495,38 @@ fn tools(a: &Analysis, cat: &Catalog, v: &ValueCtx) -> Vec<Completion> {
     let has_comma = a.text[v.region.clone()].contains(',');
     let map_shape = cat.tools_forms == [ToolsForm::Map];
     // How a name is written for each place the cursor can be.
+    // A map key (`bash: false`), quoted when YAML needs it (`"*": false`).
+    let map_key = |name: &str| {
+        let k = if plain_ok(name, false) { name.to_string() } else { quoted(name, '"') };
+        (format!("{}: ${{1|false,true|}}", escape_snippet(&k)), true)
+    };
+    // Later items of a comma string are part of one scalar: never quoted on their own.
+    let later_in_string = v.shape == ValueShape::Scalar && a.text[v.region.start..v.replace.start].contains(',');
     let write = |name: &str| -> Option<(String, bool)> {
+        let lead = if v.needs_space { " " } else { "" };
         match v.shape {
-            ValueShape::MapKey => (cat.tools_forms.contains(&ToolsForm::Map))
-                .then(|| (format!("{}: ${{1|false,true|}}", escape_snippet(name)), true)),
+            ValueShape::MapKey => cat.tools_forms.contains(&ToolsForm::Map).then(|| map_key(name)),
             ValueShape::BelowKey if cat.tools_forms.contains(&ToolsForm::BlockList) => {
                 Some((write_item(v, name), false))
             }
-            ValueShape::BelowKey if map_shape => Some((format!("{}: ${{1|false,true|}}", escape_snippet(name)), true)),
+            ValueShape::BelowKey if map_shape => Some(map_key(name)),
             ValueShape::BelowKey => None,
             ValueShape::Empty if map_shape => None,
             // The first word of a value in a dialect without comma strings starts a list.
             ValueShape::Empty | ValueShape::Scalar
                 if v.shape == ValueShape::Empty || (!v.in_quote && !comma_ok && !has_comma) =>
             {
-                let lead = if v.needs_space { " " } else { "" };
                 match form {
                     Some(ToolsForm::FlowList) => {
                         let q = cat.key(&v.key).map_or('"', default_quote);
                         Some((format!("{lead}[{}]", quoted(name, q)), false))
                     }
                     Some(ToolsForm::BlockList) => Some((format!("\n  - {name}"), false)),
-                    _ => Some((format!("{lead}{name}"), false)),
+                    _ if plain_ok(name, false) => Some((format!("{lead}{name}"), false)),
+                    _ => Some((format!("{lead}{}", quoted(name, '"')), false)),
                 }
             }
+            ValueShape::Scalar if later_in_string || v.in_quote => Some((format!("{lead}{name}"), false)),
             _ => Some((write_item(v, name), false)),
         }
     };

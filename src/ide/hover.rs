@@ -3,9 +3,10 @@
 
 use crate::analysis::Analysis;
 use crate::catalog::{self, Catalog, Status};
-use crate::diagnostic::Span;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
+use crate::rules;
 use crate::rules::body::{covers, granted_tools, matches, tool_mentions};
 use crate::rules::keys::regex_is_match;
 use crate::rules::tools::{equivalent, resolve, Resolved};
@@ -20,6 +21,32 @@ pub(super) fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
     let offset = clamp_offset(a.text, offset);
     let h = frontmatter(a, offset).or_else(|| heading(a, offset))?;
     span_ok(a.text, &h.span).then_some(h)
+}
+
+pub(super) fn with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize) -> Option<Hover> {
+    let offset = clamp_offset(a.text, offset);
+    let base = hover(a, offset);
+    let mut under: Vec<&Diagnostic> =
+        diags.iter().filter(|d| within(&d.span, offset) && span_ok(a.text, &d.span)).collect();
+    under.sort_by_key(|d| d.span.len());
+    if under.is_empty() {
+        return base;
+    }
+    let mut parts: Vec<String> = base.iter().map(|h| h.markdown.clone()).collect();
+    for d in &under {
+        let mut s = format!("**{}** `{}`: {}", d.severity.as_str(), d.code, d.message);
+        if let Some(r) = rules::info(d.code) {
+            // The first paragraph of the rule's doc says what it checks and why.
+            let first = r.doc.split("\n\n").next().unwrap_or("").trim();
+            if !first.is_empty() {
+                s.push_str("\n\n");
+                s.push_str(first);
+            }
+        }
+        parts.push(s);
+    }
+    let span = base.map_or_else(|| under[0].span.clone(), |h| h.span);
+    Some(Hover { span, markdown: parts.join("\n\n---\n\n") })
 }
 
 fn within(s: &Span, offset: usize) -> bool {

@@ -57,6 +57,13 @@ pub fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
     hover::hover(a, offset)
 }
 
+/// [`hover`], followed by the explanation of each diagnostic whose range holds `offset` (its
+/// message and the rule's documentation from `data/rules.yaml`). Without other hover content, the
+/// span is the innermost such diagnostic's.
+pub fn hover_with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize) -> Option<Hover> {
+    hover::with_diagnostics(a, diags, offset)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SymbolKind {
     Frontmatter,
