@@ -642,3 +642,52 @@ fn completion_snapshots() {
     }
     insta::assert_snapshot!(out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random agent-like text: no panic, every span in bounds, at every offset
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "---\n", "---", "\n", "\r\n", "\r", " ", "  ", "\t", "tools:", "model:", "name:", "reasoningEffort:", "[", "]",
+        "{", "}", "\"", "'", ",", ", ", "- ", "## ", "### ", "#", "Read", "Bash(git *)", "Execute", "mcp__a__b", "é",
+        "✓", "日本", "`", "```", ":", "true", "Core Purpose", "*", "\\",
+    ];
+
+    fn doc() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|v| format!("---\n{}", v.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #[test]
+        fn ide_features_never_panic(text in doc(), dialect in 0usize..4) {
+            let path = [DROID, CLAUDE, COPILOT, OPENCODE][dialect];
+            let s = Settings::default();
+            let a = analyze(&text, Some(Path::new(path)), &s);
+            let diags = check(&text, Some(Path::new(path)), &s);
+            for f in ide::folds(&a) {
+                prop_assert!(span_ok(&text, &f.span));
+            }
+            for t in ide::semantic_tokens(&a) {
+                prop_assert!(span_ok(&text, &t.span));
+            }
+            for sym in ide::symbols(&a) {
+                prop_assert!(span_ok(&text, &sym.span) && span_ok(&text, &sym.selection));
+            }
+            for at in 0..=text.len() {
+                for c in ide::completions(&a, at) {
+                    prop_assert!(span_ok(&text, &c.replace), "{:?} @{}: {:?}", text, at, c);
+                }
+                if let Some(h) = ide::hover_with_diagnostics(&a, &diags, at) {
+                    prop_assert!(span_ok(&text, &h.span));
+                }
+                for act in ide::code_actions(&a, &diags, at..at) {
+                    prop_assert!(act.edits.iter().all(|e| span_ok(&text, &e.span)), "{:?}", act);
+                }
+            }
+        }
+    }
+}
