@@ -552,6 +552,7 @@ const BROKEN: &[(&str, &str)] = &[
     (DROID, "## \n#\n###### x\n"),
     (CLAUDE, "---\n\t tools: [\"日本語\", 'x''y', \"a\\\"b\", $\n---\n"),
     (CLAUDE, "---\nkey: \"unterminated\ntools: [[[{{\"a\n---\n"),
+    (DROID, "---\n\"é: x\n'k': [\"Read\",\n]é\n\"\"é\n---\n"),
 ];
 
 #[test]
@@ -651,9 +652,44 @@ mod random {
     use proptest::prelude::*;
 
     const PIECES: &[&str] = &[
-        "---\n", "---", "\n", "\r\n", "\r", " ", "  ", "\t", "tools:", "model:", "name:", "reasoningEffort:", "[", "]",
-        "{", "}", "\"", "'", ",", ", ", "- ", "## ", "### ", "#", "Read", "Bash(git *)", "Execute", "mcp__a__b", "é",
-        "✓", "日本", "`", "```", ":", "true", "Core Purpose", "*", "\\",
+        "---\n",
+        "---",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "  ",
+        "\t",
+        "tools:",
+        "model:",
+        "name:",
+        "reasoningEffort:",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\"",
+        "'",
+        ",",
+        ", ",
+        "- ",
+        "## ",
+        "### ",
+        "#",
+        "Read",
+        "Bash(git *)",
+        "Execute",
+        "mcp__a__b",
+        "é",
+        "✓",
+        "日本",
+        "`",
+        "```",
+        ":",
+        "true",
+        "Core Purpose",
+        "*",
+        "\\",
     ];
 
     fn doc() -> impl Strategy<Value = String> {

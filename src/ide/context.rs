@@ -133,11 +133,8 @@ fn key_line(text: &str, ls: usize, le: usize) -> Option<(Span, usize)> {
     let colon = line.find(':')?;
     let raw = &line[..colon];
     let name = raw.trim_end();
-    let (s, e) = if name.len() >= 2 && (name.starts_with('"') || name.starts_with('\'')) {
-        (1, name.len() - 1)
-    } else {
-        (0, name.len())
-    };
+    let quoted = name.len() >= 2 && ["\"", "'"].iter().any(|q| name.starts_with(q) && name.ends_with(q));
+    let (s, e) = if quoted { (1, name.len() - 1) } else { (0, name.len()) };
     Some((ls + s..ls + e, ls + colon + 1))
 }
 
