@@ -161,7 +161,7 @@ fn text_output_points_at_the_culprit() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("error[policy-error]: "), "{out}");
-    assert!(out.contains(" --> .agentls.yaml:3:1\n  |\n3 | bogus: true\n  | ^\n"), "{out}");
+    assert!(out.contains(" --> .agentls.yaml:3:1\n  |\n3 | bogus: true\n  | ^^^^^\n"), "{out}");
     let summary = out.lines().find(|l| l.contains(" in 6 files")).unwrap_or_else(|| panic!("no summary: {out}"));
     assert!(summary.contains(" error") && summary.contains(" warning") && summary.contains(" hint"), "{summary}");
     assert!(!out.contains('\x1b'), "no colour when NO_COLOR is set");

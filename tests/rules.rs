@@ -5,8 +5,10 @@ mod support;
 
 use support::{check_at, check_with_policy, render};
 
+/// Snapshots the diagnostics, leaving out the built-in policy's section hints (tested apart).
 fn snap(name: &str, path: &str, text: &str) {
-    let out = render(text, &check_at(path, text));
+    let diags: Vec<_> = check_at(path, text).into_iter().filter(|d| d.code != "recommended-section").collect();
+    let out = render(text, &diags);
     insta::assert_snapshot!(name, out);
 }
 
@@ -168,4 +170,24 @@ fn every_emitted_code_is_documented() {
             assert!(agentls::rules::info(d.code).is_some(), "undocumented code {}", d.code);
         }
     }
+}
+
+#[test]
+fn recommended_sections_are_inserted_in_policy_order() {
+    let t = "---\nname: reviewer\ndescription: Reviews code\n---\nIntro.\n\n## Behavioral Traits\n- careful\n";
+    let d: Vec<_> = check_at(CLAUDE, t).into_iter().filter(|d| d.code == "recommended-section").collect();
+    insta::assert_snapshot!("recommended_sections", render(t, &d));
+    // Core Purpose goes before Behavioral Traits (its successor in the policy's order)...
+    let core = d.iter().find(|d| d.message.contains("Core Purpose")).expect("Core Purpose hint");
+    let fixed = agentls::diagnostic::apply_edits(t, &core.fixes[0].edits);
+    let (a, b) = (fixed.find("## Core Purpose").unwrap(), fixed.find("## Behavioral Traits").unwrap());
+    assert!(a < b, "{fixed}");
+    // ...and Response Approach after it, at the end.
+    let resp = d.iter().find(|d| d.message.contains("Response Approach")).expect("Response Approach hint");
+    let fixed = agentls::diagnostic::apply_edits(t, &resp.fixes[0].edits);
+    assert!(fixed.find("## Response Approach").unwrap() > fixed.find("- careful").unwrap(), "{fixed}");
+    assert!(fixed.ends_with("\n"), "{fixed:?}");
+    // The seed file has all of them: no hint.
+    let seed = support::seed();
+    assert!(!check_at(CLAUDE, &seed).iter().any(|d| d.code == "recommended-section"));
 }

@@ -76,6 +76,9 @@ struct CheckArgs {
     /// Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set).
     #[arg(long)]
     no_color: bool,
+    /// Also print hints (recommendations such as missing recommended sections) in text output.
+    #[arg(long)]
+    hints: bool,
     /// Print the files that would be checked, one per line, and exit.
     #[arg(long)]
     show_files: bool,
@@ -155,7 +158,7 @@ fn run_check(args: CheckArgs) -> i32 {
             let color = !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && {
                 std::io::stdout().is_terminal()
             };
-            render::text::render(report, &render::text::Options { color }, &mut out);
+            render::text::render(report, &render::text::Options { color, hints: args.hints }, &mut out);
         }
         Format::Json => render::json::render(report, &mut out),
         Format::Sarif => render::sarif::render(report, &mut out),

@@ -17,10 +17,14 @@ use crate::syntax::{Body, Heading};
 use crate::tools::{self, Shape, ToolList};
 
 pub(super) fn check(cx: &mut Ctx) {
-    if cx.a.detected.is_none() || cx.a.parsed.frontmatter.is_none() {
+    let Some(det) = cx.a.detected else { return };
+    if cx.a.parsed.frontmatter.is_none() {
         return;
     }
-    sections(cx);
+    // Sections are a convention of agent system prompts, not of prompt files.
+    if det.kind == crate::dialect::FileKind::Agent {
+        sections(cx);
+    }
     mentions(cx);
 }
 
@@ -101,7 +105,9 @@ fn sections(cx: &mut Ctx) {
             let edit = insert_section(text, body, &order, spec);
             let code = if required { "missing-section" } else { "recommended-section" };
             let why = if required { "the team policy requires" } else { "agentls recommends" };
-            let doc = spec.doc.split(". ").next().unwrap_or("").trim_end_matches('.');
+            // The doc's first sentence, as plain text on one line.
+            let plain = spec.doc.replace("**", "").split_whitespace().collect::<Vec<_>>().join(" ");
+            let doc = plain.split(". ").next().unwrap_or("").trim_end_matches('.');
             let msg = if doc.is_empty() {
                 format!("{why} a `## {}` section", spec.title)
             } else {

@@ -14,6 +14,9 @@ use crate::text::LineIndex;
 pub struct Options {
     /// ANSI colours (only when writing to a terminal and NO_COLOR is unset).
     pub color: bool,
+    /// Show hint-level diagnostics (recommendations). Off by default on the command line: hints
+    /// are meant for the editor, where they show faintly; the summary still counts them.
+    pub hints: bool,
 }
 
 /// Tabs are shown as this many spaces, as rustc does, so the caret line can match them exactly.
@@ -55,11 +58,15 @@ pub fn render(report: &Report, opts: &Options, out: &mut String) {
     let p = Painter { color: opts.color };
     for file in &report.files {
         let index = LineIndex::new(&file.text);
-        for d in &file.diagnostics {
+        for d in file.diagnostics.iter().filter(|d| opts.hints || d.severity != Severity::Hint) {
             render_diagnostic(file, &index, d, &p, out);
         }
     }
     render_summary(report, &p, out);
+    let hidden = report.count(Severity::Hint);
+    if !opts.hints && hidden > 0 {
+        let _ = writeln!(out, "Hints are not shown; `agentls check --hints` shows them.");
+    }
 }
 
 fn render_diagnostic(file: &FileReport, index: &LineIndex, d: &Diagnostic, p: &Painter, out: &mut String) {
@@ -160,7 +167,13 @@ fn display_char(c: char) -> (String, usize) {
 /// Replaces control characters (which may come from the file, e.g. in a tool name) so a message
 /// cannot play tricks on the terminal.
 fn sanitize(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect()
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' => ' ',
+            c if c.is_control() && c != '\t' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 fn clamp_to_char(text: &str, offset: usize) -> usize {
@@ -207,7 +220,7 @@ mod tests {
 
     fn render_plain(report: &Report) -> String {
         let mut out = String::new();
-        render(report, &Options { color: false }, &mut out);
+        render(report, &Options { color: false, hints: true }, &mut out);
         out
     }
 
@@ -221,7 +234,7 @@ mod tests {
         let plain = render_plain(&fixtures::report());
         assert!(!plain.contains('\x1b'));
         let mut coloured = String::new();
-        render(&fixtures::report(), &Options { color: true }, &mut coloured);
+        render(&fixtures::report(), &Options { color: true, hints: true }, &mut coloured);
         assert!(coloured.contains("\x1b[1;31merror[foreign-tool]"));
     }
 
