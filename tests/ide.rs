@@ -478,6 +478,14 @@ fn insert_missing_section() {
 }
 
 #[test]
+fn no_section_actions_in_prompt_files() {
+    let s = settings_with(POLICY);
+    let t = "---\ndescription: d\n---\nDo this.\n";
+    let a = analyze(t, Some(Path::new(".github/prompts/x.prompt.md")), &s);
+    assert!(ide::code_actions(&a, &[], 0..0).iter().all(|x| x.kind != ActionKind::InsertSection));
+}
+
+#[test]
 fn insert_all_into_an_empty_body_does_not_double_blank_lines() {
     let s = settings_with(POLICY);
     let t = "---\nname: x\ndescription: d\n---\nIntro.\n";

@@ -37,8 +37,9 @@ pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> V
             });
         }
     }
-    // Like the section rules, only for agent files (a dialect and a frontmatter).
-    if a.detected.is_some() && a.parsed.frontmatter.is_some() {
+    // Like the section rules: only for agent files (not prompt files), with a frontmatter.
+    let agent = a.detected.is_some_and(|d| d.kind == crate::dialect::FileKind::Agent);
+    if agent && a.parsed.frontmatter.is_some() {
         sections(a, &mut out);
     }
     if let Some(all) = fix_all(diags) {
