@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use agentls::analysis::{self, Settings};
 use agentls::{ide, syntax};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 
 /// Where the inputs are placed: a Factory droid's path, so the dialect comes from the path as in
 /// the editor.
@@ -39,11 +40,8 @@ fn input(name: &'static str, text: String) -> Input {
         offset_of(&text, "\ntools:", 1),
         text.len(),
     ];
-    let hover_at = vec![
-        offset_of(&text, "\ndescription:", 3),
-        offset_of(&text, "\"Read\"", 2),
-        offset_of(&text, "\nmodel: ", 10),
-    ];
+    let hover_at =
+        vec![offset_of(&text, "\ndescription:", 3), offset_of(&text, "\"Read\"", 2), offset_of(&text, "\nmodel: ", 10)];
     Input { name, text, complete_at, hover_at }
 }
 
@@ -58,7 +56,7 @@ fn inputs() -> Vec<Input> {
 }
 
 /// Large inputs take milliseconds per iteration; fewer samples keep `cargo bench` short.
-fn configure(c: &mut Criterion, name: &str, bytes: usize) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+fn configure<'a>(c: &'a mut Criterion, name: &str, bytes: usize) -> BenchmarkGroup<'a, WallTime> {
     let mut g = c.benchmark_group(name);
     if bytes > 100_000 {
         g.sample_size(10).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
@@ -137,7 +135,10 @@ fn bench_corpus(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("check-400-files", |b| {
         b.iter(|| {
-            files.iter().map(|f| analysis::check(black_box(&f.text), Some(Path::new(&f.path)), &settings).len()).sum::<usize>()
+            files
+                .iter()
+                .map(|f| analysis::check(black_box(&f.text), Some(Path::new(&f.path)), &settings).len())
+                .sum::<usize>()
         })
     });
     g.finish();

@@ -20,10 +20,8 @@ fn main() -> ExitCode {
     let mut bytes = 0;
     for f in corpus::corpus(n, seed) {
         let path = out.join(&f.path);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, &f.text));
+        let written =
+            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, &f.text));
         if let Err(e) = written {
             eprintln!("corpus: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;

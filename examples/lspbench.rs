@@ -380,7 +380,10 @@ fn main() -> ExitCode {
         }
     };
     if !args.server.is_file() {
-        eprintln!("lspbench: no server at {}; run `cargo build --release` first or pass --server", args.server.display());
+        eprintln!(
+            "lspbench: no server at {}; run `cargo build --release` first or pass --server",
+            args.server.display()
+        );
         return ExitCode::from(2);
     }
     let ws = Workspace::new();
@@ -415,26 +418,19 @@ fn main() -> ExitCode {
 
     // Completion and hover round trips on the edited seed.
     let text = doc.text.clone();
-    let complete_at = [
-        find(&text, "\"Read\"") + 3,
-        find(&text, "\nmodel:") + 1,
-        find(&text, "\"ApplyPatch\"") + 1,
-        text.len(),
-    ];
+    let complete_at =
+        [find(&text, "\"Read\"") + 3, find(&text, "\nmodel:") + 1, find(&text, "\"ApplyPatch\"") + 1, text.len()];
     let hover_at = [find(&text, "\ndescription:") + 3, find(&text, "\"Grep\"") + 2, find(&text, "\nmodel: ") + 10];
     let (mut comp, mut hov) = (Vec::new(), Vec::new());
     let (mut items, mut hovers) = (0, 0);
     for i in 0..200 {
         let pos = position(&text, complete_at[i % complete_at.len()]);
-        let (r, d) = server.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": doc.uri}, "position": pos}),
-        );
+        let (r, d) =
+            server.request("textDocument/completion", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
         items += r.as_array().or_else(|| r["items"].as_array()).map_or(0, Vec::len);
         comp.push(d);
         let pos = position(&text, hover_at[i % hover_at.len()]);
-        let (r, d) =
-            server.request("textDocument/hover", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
+        let (r, d) = server.request("textDocument/hover", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
         hovers += usize::from(!r.is_null());
         hov.push(d);
     }

@@ -43,12 +43,72 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "service", "request", "handler", "database", "schema", "migration", "test", "coverage", "review",
-    "change", "deploy", "pipeline", "cache", "latency", "error", "retry", "timeout", "queue", "event", "contract",
-    "API", "endpoint", "security", "token", "secret", "audit", "log", "metric", "trace", "module", "function",
-    "interface", "type", "build", "release", "branch", "commit", "diff", "patch", "and", "or", "with", "before",
-    "after", "every", "small", "clear", "safe", "fast", "robust", "explain", "verify", "check", "write", "read",
-    "update", "refactor", "document", "measure", "profile", "reduce", "avoid", "prefer", "keep", "always",
+    "the",
+    "service",
+    "request",
+    "handler",
+    "database",
+    "schema",
+    "migration",
+    "test",
+    "coverage",
+    "review",
+    "change",
+    "deploy",
+    "pipeline",
+    "cache",
+    "latency",
+    "error",
+    "retry",
+    "timeout",
+    "queue",
+    "event",
+    "contract",
+    "API",
+    "endpoint",
+    "security",
+    "token",
+    "secret",
+    "audit",
+    "log",
+    "metric",
+    "trace",
+    "module",
+    "function",
+    "interface",
+    "type",
+    "build",
+    "release",
+    "branch",
+    "commit",
+    "diff",
+    "patch",
+    "and",
+    "or",
+    "with",
+    "before",
+    "after",
+    "every",
+    "small",
+    "clear",
+    "safe",
+    "fast",
+    "robust",
+    "explain",
+    "verify",
+    "check",
+    "write",
+    "read",
+    "update",
+    "refactor",
+    "document",
+    "measure",
+    "profile",
+    "reduce",
+    "avoid",
+    "prefer",
+    "keep",
+    "always",
 ];
 
 const HEADINGS: &[&str] = &[
@@ -81,7 +141,18 @@ const DIALECTS: [Dialect; 4] = [
     Dialect {
         dir: ".claude/agents",
         ext: ".md",
-        tools: &["Read", "Write", "Edit", "Grep", "Glob", "Bash", "WebFetch", "WebSearch", "TaskCreate", "NotebookEdit"],
+        tools: &[
+            "Read",
+            "Write",
+            "Edit",
+            "Grep",
+            "Glob",
+            "Bash",
+            "WebFetch",
+            "WebSearch",
+            "TaskCreate",
+            "NotebookEdit",
+        ],
         wrong_tools: &["Grpe", "Execute", "FetchUrl", "bash", "ReadFile"],
         models: &["sonnet", "opus", "haiku", "inherit"],
         wrong_models: &["gpt-4o", "sonet", "claude-3-opus"],
@@ -351,7 +422,8 @@ pub fn big_body(bytes: usize) -> String {
 
 /// A droid with `n` frontmatter keys: the real ones, then `n - 4` unknown ones (each a diagnostic).
 pub fn many_keys(n: usize) -> String {
-    let mut s = String::from("---\nname: many-keys\ndescription: A droid with many keys.\nmodel: inherit\ntools: [\"Read\"]\n");
+    let mut s =
+        String::from("---\nname: many-keys\ndescription: A droid with many keys.\nmodel: inherit\ntools: [\"Read\"]\n");
     for i in 4..n {
         s.push_str(&format!("custom_key_{i:04}: value number {i}\n"));
     }
@@ -363,9 +435,8 @@ pub fn many_keys(n: usize) -> String {
 pub fn many_tools(n: usize) -> String {
     let d = &DIALECTS[1];
     let mut rng = Rng::new(7);
-    let tools: Vec<String> = (0..n)
-        .map(|i| if i % 10 == 9 { format!("Tool{i}") } else { rng.pick(d.tools).to_string() })
-        .collect();
+    let tools: Vec<String> =
+        (0..n).map(|i| if i % 10 == 9 { format!("Tool{i}") } else { rng.pick(d.tools).to_string() }).collect();
     let list: Vec<String> = tools.iter().map(|t| format!("\"{t}\"")).collect();
     format!(
         "---\nname: many-tools\ndescription: A droid with many tools.\nmodel: inherit\ntools: [{}]\n---\n\nYou are a droid with many tools.\n",
