@@ -6,6 +6,7 @@
 //! text parsed again, so one broken line does not hide the rest of the frontmatter.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
@@ -190,7 +191,13 @@ struct Open {
     /// Keys seen so far (mappings), for duplicate detection.
     pending_key: Option<Node>,
     entries: Vec<Entry>,
+    /// For mappings with many keys: each string key and the start of its first occurrence, so
+    /// duplicate detection stays linear (a scan of `entries` per key is quadratic).
+    index: Option<HashMap<String, usize>>,
 }
+
+/// Up to this many entries a linear scan finds duplicates faster than hashing.
+const INDEX_FROM: usize = 16;
 
 enum OpenKind {
     Seq,
@@ -242,8 +249,20 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
             OpenKind::Map => match top.pending_key.take() {
                 None => {
                     if let Some(k) = node.as_str() {
-                        if let Some(first) = top.entries.iter().find(|e| e.key.as_str() == Some(k)) {
-                            let line_hint = first.key.span.start;
+                        if top.index.is_none() && top.entries.len() >= INDEX_FROM {
+                            let mut index = HashMap::new();
+                            for e in &top.entries {
+                                if let Some(k) = e.key.as_str() {
+                                    index.entry(k.to_string()).or_insert(e.key.span.start);
+                                }
+                            }
+                            top.index = Some(index);
+                        }
+                        let first = match &top.index {
+                            Some(index) => index.get(k).copied(),
+                            None => top.entries.iter().find(|e| e.key.as_str() == Some(k)).map(|e| e.key.span.start),
+                        };
+                        if let Some(line_hint) = first {
                             duplicates.push(Problem {
                                 kind: ProblemKind::DuplicateKey,
                                 span: node.span.clone(),
@@ -253,7 +272,12 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
                     }
                     top.pending_key = Some(node);
                 }
-                Some(key) => top.entries.push(Entry { key, value: node }),
+                Some(key) => {
+                    if let (Some(index), Some(k)) = (&mut top.index, key.as_str()) {
+                        index.entry(k.to_string()).or_insert(key.span.start);
+                    }
+                    top.entries.push(Entry { key, value: node })
+                }
             },
         }
     }
@@ -280,7 +304,15 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
                 // A block collection's start event is empty; a flow one covers its bracket.
                 let flow = e > s;
                 let kind = if matches!(event, Event::SequenceStart(..)) { OpenKind::Seq } else { OpenKind::Map };
-                stack.push(Open { start: s, kind, flow, items: Vec::new(), pending_key: None, entries: Vec::new() });
+                stack.push(Open {
+                    start: s,
+                    kind,
+                    flow,
+                    items: Vec::new(),
+                    pending_key: None,
+                    entries: Vec::new(),
+                    index: None,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if skipped > 0 {
@@ -439,6 +471,22 @@ mod tests {
         let mut probs = Vec::new();
         let n = parse(y, 0, &mut probs);
         (n, probs)
+    }
+
+    #[test]
+    fn duplicates_are_found_in_small_and_large_maps() {
+        // Below and above `INDEX_FROM` entries, where the lookup switches to a hash index.
+        for n in [3, INDEX_FROM, 3 * INDEX_FROM] {
+            let mut y: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            let first = y.find("k1:").unwrap();
+            let dup = y.len();
+            y.push_str("k1: again\nlast: 1\nk0: again\n");
+            let (_, problems) = p(&y);
+            let dups: Vec<_> = problems.iter().filter(|p| p.kind == ProblemKind::DuplicateKey).collect();
+            assert_eq!(dups.len(), 2, "{n} keys: {problems:?}");
+            assert_eq!(dups[0].span, dup..dup + 2);
+            assert!(dups[0].message.contains(&format!("byte {first}")), "{}", dups[0].message);
+        }
     }
 
     #[test]
