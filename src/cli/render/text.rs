@@ -120,47 +120,73 @@ struct ShownLine {
 /// Expands tabs, replaces control characters, and cuts a long line around the culprit, keeping
 /// track of display columns (wide CJK and emoji take two) so the carets land under it.
 fn show_line(line: &str, under_start: usize, under_end: usize) -> ShownLine {
-    let mut cells: Vec<(String, usize, usize)> = Vec::new(); // (shown text, width, byte offset)
-    for (i, c) in line.char_indices() {
-        let (s, w) = display_char(c);
-        cells.push((s, w, i));
-    }
-    let col_of = |byte: usize| -> usize { cells.iter().take_while(|c| c.2 < byte).map(|c| c.1).sum() };
-    let total: usize = cells.iter().map(|c| c.1).sum();
-    let caret_col = col_of(under_start);
-    let caret_width = col_of(under_end) - caret_col;
+    // Columns come from slices, with a fast path for ASCII: a long line (a flow list of
+    // thousands of tools) with a diagnostic per entry must not cost a character walk, let alone
+    // an allocation per character, for every diagnostic.
+    let under_start = clamp_to_char(line, under_start);
+    let under_end = clamp_to_char(line, under_end.max(under_start));
+    let caret_col = width(&line[..under_start]);
+    let caret_width = width(&line[under_start..under_end]);
+    let total = caret_col + caret_width + width(&line[under_end..]);
 
     if total <= MAX_LINE_WIDTH {
-        let line = cells.into_iter().map(|c| c.0).collect();
-        return ShownLine { line, caret_col, caret_width };
+        let mut shown = String::with_capacity(line.len());
+        line.chars().for_each(|c| push_char(&mut shown, c));
+        return ShownLine { line: shown, caret_col, caret_width };
     }
     // Keep a window of MAX_LINE_WIDTH columns that starts a little left of the culprit.
     let from = caret_col.saturating_sub(LEFT_CONTEXT);
     let to = from + MAX_LINE_WIDTH;
+    // On an ASCII line without tabs, columns are byte offsets: start at the window.
+    let skip = if line.is_ascii() && !line.as_bytes().contains(&b'\t') { from.min(line.len()) } else { 0 };
     let mut shown = String::new();
-    let mut col = 0;
+    let mut col = skip;
     let mut first_shown_col = None;
-    for (s, w, _) in &cells {
-        if col >= from && col + w <= to {
+    for c in line[skip..].chars() {
+        let w = char_width(c);
+        if col + w > to {
+            break;
+        }
+        if col >= from {
             first_shown_col.get_or_insert(col);
-            shown.push_str(s);
+            push_char(&mut shown, c);
         }
         col += w;
     }
     let first = first_shown_col.unwrap_or(from);
     let prefix = if first > 0 { "..." } else { "" };
-    let suffix = if col > to { "..." } else { "" };
+    let suffix = if total > to { "..." } else { "" };
     let caret_col = caret_col.saturating_sub(first) + prefix.len();
     let caret_width = caret_width.min(to.saturating_sub(first).saturating_sub(caret_col - prefix.len()));
     ShownLine { line: format!("{prefix}{shown}{suffix}"), caret_col, caret_width }
 }
 
-fn display_char(c: char) -> (String, usize) {
+/// The display width of a piece of a line.
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        let tabs = s.bytes().filter(|&b| b == b'\t').count();
+        s.len() + tabs * (TAB_WIDTH - 1)
+    } else {
+        s.chars().map(char_width).sum()
+    }
+}
+
+/// The display width of a character as [`push_char`] shows it.
+fn char_width(c: char) -> usize {
     match c {
-        '\t' => (" ".repeat(TAB_WIDTH), TAB_WIDTH),
-        // Control characters could move the cursor or start escape sequences on a terminal.
-        c if c.is_control() => ("\u{fffd}".into(), 1),
-        c => (c.to_string(), c.width().unwrap_or(0)),
+        '\t' => TAB_WIDTH,
+        c if c.is_control() => 1,
+        c => c.width().unwrap_or(0),
+    }
+}
+
+/// Appends a character as shown: tabs expanded, control characters replaced, since they could
+/// move the cursor or start escape sequences on a terminal.
+fn push_char(out: &mut String, c: char) {
+    match c {
+        '\t' => out.extend(std::iter::repeat_n(' ', TAB_WIDTH)),
+        c if c.is_control() => out.push('\u{fffd}'),
+        c => out.push(c),
     }
 }
 
