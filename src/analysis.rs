@@ -36,7 +36,8 @@ pub struct Analysis<'t> {
     pub detected: Option<Detected>,
     /// The dialect's catalog with the policy's and settings' extra entries; `None` without a dialect.
     pub catalog: Option<Cow<'static, Catalog>>,
-    pub policy: EffectivePolicy,
+    /// Shared with the loaded policy unless an override applies to this file.
+    pub policy: Arc<EffectivePolicy>,
     /// The file name without `.md` / `.agent.md` etc., when a path was given.
     pub file_stem: Option<String>,
 }
@@ -44,7 +45,7 @@ pub struct Analysis<'t> {
 /// Parses and resolves one file.
 pub fn analyze<'t>(text: &'t str, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
     let parsed = syntax::parse(text);
-    let policy = settings.policy.for_file(path);
+    let policy = settings.policy.for_file_shared(path);
     let forced = settings.dialect_override.or(policy.dialect);
     let detected = match forced {
         Some(d) => {

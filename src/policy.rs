@@ -491,7 +491,7 @@ pub struct LoadedPolicy {
 /// sections, the folders globs are relative to, and each override's compiled globs.
 #[derive(Debug)]
 struct Compiled {
-    base: EffectivePolicy,
+    base: Arc<EffectivePolicy>,
     /// The policy file's folder as written and (when different) canonicalized.
     roots: Vec<PathBuf>,
     /// One set per override; `None` when a glob did not compile (the load reports it).
@@ -744,7 +744,7 @@ impl LoadedPolicy {
             path,
             error: None,
             problems: Vec::new(),
-            compiled: Arc::new(Compiled { base, roots, globs }),
+            compiled: Arc::new(Compiled { base: Arc::new(base), roots, globs }),
         }
     }
 
@@ -762,21 +762,29 @@ impl LoadedPolicy {
     /// `path` may be absolute or relative to the policy file's folder; a file outside that folder
     /// gets no override.
     pub fn for_file(&self, path: Option<&Path>) -> EffectivePolicy {
-        let mut eff = self.compiled.base.clone();
-        if let Some(rel) = path.and_then(|p| self.relative(p)) {
-            let candidate = globset::Candidate::new(&rel);
-            let mut applied = false;
-            for (o, set) in self.policy.overrides.iter().zip(&self.compiled.globs) {
-                if set.as_ref().is_some_and(|s| s.is_match_candidate(&candidate)) {
-                    eff.apply(o);
-                    applied = true;
-                }
-            }
-            if applied {
-                eff.sections.dedupe();
+        EffectivePolicy::clone(&self.for_file_shared(path))
+    }
+
+    /// [`for_file`](Self::for_file) without copying: files that no override matches (most files,
+    /// on every keystroke) share the merged top level instead of cloning its section lists.
+    pub fn for_file_shared(&self, path: Option<&Path>) -> Arc<EffectivePolicy> {
+        let Some(rel) = path.and_then(|p| self.relative(p)) else {
+            return self.compiled.base.clone();
+        };
+        let candidate = globset::Candidate::new(&rel);
+        let mut eff: Option<EffectivePolicy> = None;
+        for (o, set) in self.policy.overrides.iter().zip(&self.compiled.globs) {
+            if set.as_ref().is_some_and(|s| s.is_match_candidate(&candidate)) {
+                eff.get_or_insert_with(|| EffectivePolicy::clone(&self.compiled.base)).apply(o);
             }
         }
-        eff
+        match eff {
+            Some(mut eff) => {
+                eff.sections.dedupe();
+                Arc::new(eff)
+            }
+            None => self.compiled.base.clone(),
+        }
     }
 }
 
