@@ -4,7 +4,8 @@
 //! `features` holds the synchronous body of each request; `store` keeps the open documents
 //! (ropes, versions, snapshots); `session` keeps client flags, settings and cached policies;
 //! `proto` does every conversion between engine types and LSP types; `config` reads the editor
-//! settings; `capabilities` negotiates with the client.
+//! settings; `capabilities` negotiates with the client; `transport` keeps malformed input from
+//! ending the session.
 //!
 //! Custom requests: `agentls/documentText` (`{textDocument: {uri}}` → `{uri, version, text}` or
 //! `null`) returns the server's copy of an open document; debug builds also answer
@@ -19,6 +20,7 @@ mod proto;
 mod server;
 mod session;
 mod store;
+mod transport;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -45,7 +47,7 @@ pub fn run() -> i32 {
 /// Serves LSP over any byte streams; returns the exit code as [`run`] does.
 pub async fn serve<I, O>(input: I, output: O) -> i32
 where
-    I: tokio::io::AsyncRead + Unpin,
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
     let shut_down = Arc::new(AtomicBool::new(false));
@@ -55,7 +57,7 @@ where
     #[cfg(debug_assertions)]
     let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);
     let (service, socket) = builder.finish();
-    Server::new(input, output, socket).serve(service).await;
+    Server::new(transport::sanitized(input), output, socket).serve(service).await;
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {

@@ -23,7 +23,20 @@ use crate::analysis::Settings;
 /// The id of the dynamic `workspace/didChangeWatchedFiles` registration.
 const WATCH_REGISTRATION_ID: &str = "agentls-watch-policy";
 
-pub struct Backend {
+/// The server as tower-lsp-server sees it: a cheap handle, so work that waits on the client can
+/// run in a spawned task.
+#[derive(Clone)]
+pub struct Backend(Arc<Inner>);
+
+impl std::ops::Deref for Backend {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct Inner {
     client: Client,
     store: Store,
     session: Session,
@@ -77,14 +90,46 @@ fn level(typ: lsp::MessageType) -> &'static str {
 
 impl Backend {
     pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
-        Backend {
+        Backend(Arc::new(Inner {
             client,
             store: Store::default(),
             session: Session::default(),
             shut_down,
             pending_logs: Mutex::new(Vec::new()),
-        }
+        }))
     }
+
+    /// Runs `work` in its own task. Used for everything that sends requests to the client
+    /// (`workspace/configuration`, `client/registerCapability`, diagnostic refresh): a handler
+    /// awaiting the client's answer would keep tower-lsp-server from finishing after `exit` or
+    /// end of input, since it drains in-flight handlers before returning.
+    fn spawn<F, Fut>(&self, work: F)
+    where
+        F: FnOnce(Backend) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        tokio::spawn(work(self.clone()));
+    }
+
+    /// `agentls/documentText`: the server's copy of an open document (text and version), so
+    /// tests and editor integrations can check that incremental sync kept the text exact.
+    pub async fn document_text(&self, params: DocumentTextParams) -> jsonrpc::Result<Option<DocumentText>> {
+        Ok(self.store.get(&params.text_document.uri).map(|s| DocumentText {
+            uri: s.uri.clone(),
+            version: s.version,
+            text: s.text.clone(),
+        }))
+    }
+
+    /// `agentls/debugPanic` (debug builds only): panics inside the guard, to prove that a bug
+    /// answers one request with `InternalError` and the server keeps serving.
+    #[cfg(debug_assertions)]
+    pub async fn debug_panic(&self) -> jsonrpc::Result<()> {
+        self.guarded("agentls/debugPanic", || panic!("deliberate panic for testing")).await
+    }
+}
+
+impl Inner {
 
     fn flags(&self) -> ClientFlags {
         self.session.flags()
@@ -221,21 +266,37 @@ impl Backend {
         self.refresh_diagnostics().await;
     }
 
-    /// `agentls/documentText`: the server's copy of an open document (text and version), so
-    /// tests and editor integrations can check that incremental sync kept the text exact.
-    pub async fn document_text(&self, params: DocumentTextParams) -> jsonrpc::Result<Option<DocumentText>> {
-        Ok(self.store.get(&params.text_document.uri).map(|s| DocumentText {
-            uri: s.uri.clone(),
-            version: s.version,
-            text: s.text.clone(),
-        }))
+    /// Logs the start, applies pulled settings and registers file watchers.
+    async fn after_initialized(&self) {
+        let flags = self.flags();
+        let mode = if flags.pull_diagnostics { "pull" } else { "push" };
+        self.log(
+            lsp::MessageType::INFO,
+            format!("agentls {} ready: {:?} positions, {mode} diagnostics", env!("CARGO_PKG_VERSION"), flags.encoding),
+        )
+        .await;
+        let pending = std::mem::take(&mut *self.pending_logs.lock().unwrap_or_else(PoisonError::into_inner));
+        for (typ, msg) in pending {
+            self.log(typ, msg).await;
+        }
+        if let Some(value) = self.fetch_configuration().await {
+            if self.apply_and_log(&value).await {
+                self.refresh_diagnostics().await;
+            }
+        }
+        self.register_watchers().await;
     }
 
-    /// `agentls/debugPanic` (debug builds only): panics inside the guard, to prove that a bug
-    /// answers one request with `InternalError` and the server keeps serving.
-    #[cfg(debug_assertions)]
-    pub async fn debug_panic(&self) -> jsonrpc::Result<()> {
-        self.guarded("agentls/debugPanic", || panic!("deliberate panic for testing")).await
+
+    async fn configuration_changed(&self, settings: Value) {
+        let mut value = settings;
+        if matches!(Options::from_value(&value), Ok(None)) {
+            // VS Code-style clients send an empty notification and expect a pull.
+            value = self.fetch_configuration().await.unwrap_or(Value::Null);
+        }
+        if self.apply_and_log(&value).await {
+            self.refresh_diagnostics().await;
+        }
     }
 
     fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
@@ -271,23 +332,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        let flags = self.flags();
-        let mode = if flags.pull_diagnostics { "pull" } else { "push" };
-        self.log(
-            lsp::MessageType::INFO,
-            format!("agentls {} ready: {:?} positions, {mode} diagnostics", env!("CARGO_PKG_VERSION"), flags.encoding),
-        )
-        .await;
-        let pending = std::mem::take(&mut *self.pending_logs.lock().unwrap_or_else(PoisonError::into_inner));
-        for (typ, msg) in pending {
-            self.log(typ, msg).await;
-        }
-        if let Some(value) = self.fetch_configuration().await {
-            if self.apply_and_log(&value).await {
-                self.refresh_diagnostics().await;
-            }
-        }
-        self.register_watchers().await;
+        self.spawn(|this| async move { this.after_initialized().await });
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
@@ -313,7 +358,7 @@ impl LanguageServer for Backend {
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
         let path = store::path_of(&params.text_document.uri);
         if path.is_some_and(|p| self.session.is_policy_path(&p)) {
-            self.reload_policies("policy saved").await;
+            self.spawn(|this| async move { this.reload_policies("policy saved").await });
         }
     }
 
@@ -328,14 +373,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
-        let mut value = params.settings;
-        if matches!(Options::from_value(&value), Ok(None)) {
-            // VS Code-style clients send an empty notification and expect a pull.
-            value = self.fetch_configuration().await.unwrap_or(Value::Null);
-        }
-        if self.apply_and_log(&value).await {
-            self.refresh_diagnostics().await;
-        }
+        self.spawn(|this| async move { this.configuration_changed(params.settings).await });
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
@@ -345,7 +383,7 @@ impl LanguageServer for Backend {
             .filter_map(|c| store::path_of(&c.uri))
             .any(|p| self.session.is_policy_path(&p));
         if touched {
-            self.reload_policies("policy file changed on disk").await;
+            self.spawn(|this| async move { this.reload_policies("policy file changed on disk").await });
         }
     }
 
