@@ -86,10 +86,8 @@ pub struct Detected {
 /// `/repo/.claude/agents/x.md` and a relative `.claude/agents/x.md` match.
 pub fn detect_by_path(path: &Path) -> Option<Detected> {
     let name = path.file_name()?.to_str()?;
-    let comps: Vec<&str> = path
-        .parent()
-        .map(|p| p.components().filter_map(|c| c.as_os_str().to_str()).collect())
-        .unwrap_or_default();
+    let comps: Vec<&str> =
+        path.parent().map(|p| p.components().filter_map(|c| c.as_os_str().to_str()).collect()).unwrap_or_default();
     let lower = name.to_ascii_lowercase();
     let found = |dialect, kind| Some(Detected { dialect, kind, by_path: true });
     if lower.ends_with(".chatmode.md") {
@@ -127,9 +125,8 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
 /// signals count: a key or tool name that exists in one dialect alone.
 pub fn detect_by_content(text: &str) -> Option<Detected> {
     let fm = crate::syntax::frontmatter_text(text)?;
-    let has_key = |k: &str| {
-        fm.lines().any(|l| l.strip_prefix(k).is_some_and(|rest| rest.trim_start().starts_with(':')))
-    };
+    let has_key =
+        |k: &str| fm.lines().any(|l| l.strip_prefix(k).is_some_and(|rest| rest.trim_start().starts_with(':')));
     let mentions = |w: &str| fm.contains(w);
     let dialect = if has_key("reasoningEffort") || mentions("\"Execute\"") || mentions("FetchUrl") {
         Dialect::Factory

@@ -210,7 +210,12 @@ impl EffectivePolicy {
             .extra
             .iter()
             .filter(|t| t.dialects.is_empty() || t.dialects.contains(&d))
-            .map(|t| ToolSpec { name: t.name.clone(), doc: t.doc.clone(), source: Some("policy".into()), ..Default::default() })
+            .map(|t| ToolSpec {
+                name: t.name.clone(),
+                doc: t.doc.clone(),
+                source: Some("policy".into()),
+                ..Default::default()
+            })
             .collect()
     }
 

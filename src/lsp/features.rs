@@ -36,8 +36,10 @@ pub fn completion(
     let lines = snap.lines(flags.encoding);
     let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
     let style = CompletionStyle { snippets: flags.snippets, deprecated_tag: flags.completion_deprecated_tag };
-    let items =
-        ide::completions(&a, lines.to_offset(pos)).iter().map(|c| proto::to_completion_item(&lines, c, style)).collect();
+    let items = ide::completions(&a, lines.to_offset(pos))
+        .iter()
+        .map(|c| proto::to_completion_item(&lines, c, style))
+        .collect();
     lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: false, items })
 }
 
@@ -131,7 +133,10 @@ pub fn code_actions(
         out.push(lsp::CodeAction {
             title: act.title.clone(),
             kind: Some(proto::to_code_action_kind(act.kind)),
-            diagnostics: act.fixes.and_then(|i| fresh.get(i)).map(|d| vec![proto::to_diagnostic(&lines, d, snap.version)]),
+            diagnostics: act
+                .fixes
+                .and_then(|i| fresh.get(i))
+                .map(|d| vec![proto::to_diagnostic(&lines, d, snap.version)]),
             edit: Some(proto::to_workspace_edit(uri, lines.to_text_edits(&act.edits))),
             is_preferred: act.preferred.then_some(true),
             ..Default::default()

@@ -34,32 +34,32 @@ pub struct Lines<'a> {
 
 impl Lines<'_> {
     /// Byte offset → LSP position.
-    pub fn to_position(&self, offset: usize) -> lsp::Position {
+    pub fn to_position(self, offset: usize) -> lsp::Position {
         let lc = self.index.position(self.text, offset, self.enc);
         lsp::Position::new(lc.line, lc.col)
     }
 
     /// Byte span → LSP range. A reversed span is treated as empty at its start.
-    pub fn to_range(&self, span: &Span) -> lsp::Range {
+    pub fn to_range(self, span: &Span) -> lsp::Range {
         let start = self.to_position(span.start);
         let end = if span.end < span.start { start } else { self.to_position(span.end) };
         lsp::Range::new(start, end)
     }
 
     /// LSP position → byte offset, clamped to the text (see the module documentation).
-    pub fn to_offset(&self, pos: lsp::Position) -> usize {
+    pub fn to_offset(self, pos: lsp::Position) -> usize {
         self.index.offset(self.text, LineCol { line: pos.line, col: pos.character }, self.enc)
     }
 
     /// LSP range → byte span; a reversed range becomes the empty span at its earlier end.
-    pub fn to_span(&self, range: lsp::Range) -> Span {
+    pub fn to_span(self, range: lsp::Range) -> Span {
         let a = self.to_offset(range.start);
         let b = self.to_offset(range.end);
         a.min(b)..a.max(b)
     }
 
     /// Engine text edits → LSP text edits.
-    pub fn to_text_edits(&self, edits: &[diagnostic::TextEdit]) -> Vec<lsp::TextEdit> {
+    pub fn to_text_edits(self, edits: &[diagnostic::TextEdit]) -> Vec<lsp::TextEdit> {
         edits.iter().map(|e| lsp::TextEdit::new(self.to_range(&e.span), e.new_text.clone())).collect()
     }
 }
@@ -223,10 +223,7 @@ pub fn to_completion_item(lines: &Lines, c: &ide::Completion, style: CompletionS
         kind: Some(kind),
         detail: c.detail.clone(),
         documentation: c.doc.as_ref().map(|d| {
-            lsp::Documentation::MarkupContent(lsp::MarkupContent {
-                kind: lsp::MarkupKind::Markdown,
-                value: d.clone(),
-            })
+            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() })
         }),
         deprecated,
         tags,
@@ -377,7 +374,7 @@ pub fn to_folding_range(lines: &Lines, f: &ide::Fold) -> Option<lsp::FoldingRang
     } else {
         end_pos.line
     };
-    (end > start).then(|| lsp::FoldingRange {
+    (end > start).then_some(lsp::FoldingRange {
         start_line: start,
         start_character: None,
         end_line: end,

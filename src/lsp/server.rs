@@ -130,7 +130,6 @@ impl Backend {
 }
 
 impl Inner {
-
     fn flags(&self) -> ClientFlags {
         self.session.flags()
     }
@@ -287,7 +286,6 @@ impl Inner {
         self.register_watchers().await;
     }
 
-
     async fn configuration_changed(&self, settings: Value) {
         let mut value = settings;
         if matches!(Options::from_value(&value), Ok(None)) {
@@ -351,7 +349,9 @@ impl LanguageServer for Backend {
         let result = self.store.change(&doc.uri, doc.version, &params.content_changes, self.flags().encoding);
         match result {
             Ok(snap) => self.publish(snap).await,
-            Err(e) => self.log(lsp::MessageType::WARNING, format!("ignored didChange for {}: {e}", doc.uri.as_str())).await,
+            Err(e) => {
+                self.log(lsp::MessageType::WARNING, format!("ignored didChange for {}: {e}", doc.uri.as_str())).await
+            }
         }
     }
 
@@ -377,11 +377,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
-        let touched = params
-            .changes
-            .iter()
-            .filter_map(|c| store::path_of(&c.uri))
-            .any(|p| self.session.is_policy_path(&p));
+        let touched =
+            params.changes.iter().filter_map(|c| store::path_of(&c.uri)).any(|p| self.session.is_policy_path(&p));
         if touched {
             self.spawn(|this| async move { this.reload_policies("policy file changed on disk").await });
         }

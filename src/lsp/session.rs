@@ -83,8 +83,7 @@ impl Session {
     pub fn settings_for(&self, path: Option<&Path>) -> (Settings, Option<String>) {
         let config = self.config();
         let (policy, news) = self.policy_for(path, &config);
-        let settings =
-            Settings { policy, dialect_override: config.dialect, extra_tools: config.extra_tools.clone() };
+        let settings = Settings { policy, dialect_override: config.dialect, extra_tools: config.extra_tools.clone() };
         (settings, news)
     }
 
@@ -99,7 +98,8 @@ impl Session {
             return (Arc::new(LoadedPolicy::builtin()), None);
         };
         let news = loaded.error.as_ref().and_then(|e| {
-            let file = e.path.as_deref().or(loaded.path.as_deref()).map_or_else(String::new, |p| p.display().to_string());
+            let file =
+                e.path.as_deref().or(loaded.path.as_deref()).map_or_else(String::new, |p| p.display().to_string());
             let message = format!("policy {file} is invalid, using the built-in default: {}", e.message);
             cache.reported.insert(message.clone()).then_some(message)
         });

@@ -40,7 +40,8 @@ where
 
 /// True when tower-lsp-server can decode `body` (it accepts a JSON-RPC response or request).
 fn is_message(body: &[u8]) -> bool {
-    serde_json::from_slice::<jsonrpc::Request>(body).is_ok() || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
+    serde_json::from_slice::<jsonrpc::Request>(body).is_ok()
+        || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
 }
 
 /// Reads one frame: `None` at end of input, `Some(None)` for a frame that had to be skipped.

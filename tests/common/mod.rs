@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -125,7 +125,7 @@ impl Client {
                     None => Ok(msg["result"].clone()),
                 };
             }
-            if msg.get("method").is_some() {
+            if is_notification(&msg) {
                 self.pending.push_back(msg);
             }
         }
@@ -160,38 +160,34 @@ impl Client {
         let deadline = Instant::now() + timeout;
         loop {
             let msg = self.recv(deadline)?;
+            if !is_notification(&msg) {
+                continue;
+            }
             if msg["method"] == method && pred(&msg["params"]) {
                 return Some(msg["params"].clone());
             }
-            if msg.get("method").is_some() {
-                self.pending.push_back(msg);
-            }
+            self.pending.push_back(msg);
         }
     }
 
-    /// The next message from the server, answering server→client requests on the way.
+    /// The next message from the server. Server→client requests are answered (and recorded in
+    /// `server_requests`) before being returned.
     fn recv(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let msg = match self.rx.recv_timeout(left) {
-                Ok(m) => m,
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = self.rx.recv_timeout(left).ok()?;
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            let result = match msg["method"].as_str() {
+                Some("workspace/configuration") => {
+                    let n = msg["params"]["items"].as_array().map_or(1, Vec::len);
+                    Value::Array(vec![self.configuration.clone(); n])
+                }
+                _ => Value::Null,
             };
-            if msg.get("method").is_some() && msg.get("id").is_some() {
-                let result = match msg["method"].as_str() {
-                    Some("workspace/configuration") => {
-                        let n = msg["params"]["items"].as_array().map_or(1, Vec::len);
-                        Value::Array(vec![self.configuration.clone(); n])
-                    }
-                    _ => Value::Null,
-                };
-                let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": result});
-                self.server_requests.push(msg);
-                self.send(&reply);
-                continue;
-            }
-            return Some(msg);
+            let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": result});
+            self.server_requests.push(msg.clone());
+            self.send(&reply);
         }
+        Some(msg)
     }
 
     /// Sends `initialize` with `capabilities` and `options`, then `initialized`; returns the result.
@@ -220,7 +216,15 @@ impl Client {
     pub fn did_change(&mut self, uri: &str, version: i32, changes: &[(Value, &str)]) {
         let changes: Vec<Value> = changes
             .iter()
-            .map(|(range, text)| if range.is_null() { json!({"text": text}) } else { json!({"range": range, "text": text}) })
+            .map(
+                |(range, text)| {
+                    if range.is_null() {
+                        json!({"text": text})
+                    } else {
+                        json!({"range": range, "text": text})
+                    }
+                },
+            )
             .collect();
         self.notify(
             "textDocument/didChange",
@@ -238,11 +242,33 @@ impl Client {
         (r["version"].as_i64().unwrap(), r["text"].as_str().unwrap().to_string())
     }
 
+    /// Like [`Client::document_text`], `None` when the server does not have the document open.
+    pub fn document_text_opt(&mut self, uri: &str) -> Option<(i64, String)> {
+        let r = self.request("agentls/documentText", json!({"textDocument": {"uri": uri}})).unwrap();
+        (!r.is_null()).then(|| (r["version"].as_i64().unwrap(), r["text"].as_str().unwrap().to_string()))
+    }
+
     /// Waits for `publishDiagnostics` for `uri` (with `version`, if given).
     pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Value {
         self.wait_notification_where("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && version.is_none_or(|v| p["version"] == v)
         })
+    }
+
+    /// Waits until the server has sent a request `method` (answered automatically); returns its
+    /// params.
+    pub fn wait_server_request(&mut self, method: &str) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return r["params"].clone();
+            }
+            match self.recv(deadline) {
+                Some(msg) if is_notification(&msg) => self.pending.push_back(msg),
+                Some(_) => {}
+                None => panic!("no `{method}` request from the server within {TIMEOUT:?}\n{}", self.stderr()),
+            }
+        }
     }
 
     /// Waits for the process to end, killing it after `timeout`; `None` if it had to be killed.
@@ -282,6 +308,10 @@ impl Drop for Client {
             let _ = self.child.wait();
         }
     }
+}
+
+fn is_notification(msg: &Value) -> bool {
+    msg.get("method").is_some() && msg.get("id").is_none()
 }
 
 /// Reads one Content-Length framed message; `None` at end of stream.
