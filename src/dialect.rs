@@ -51,6 +51,26 @@ impl Dialect {
         }
     }
 
+    /// The product name with its article: "a Claude Code", "an OpenCode".
+    pub fn a_display(self) -> &'static str {
+        match self {
+            Dialect::Claude => "a Claude Code",
+            Dialect::Factory => "a Factory",
+            Dialect::Copilot => "a GitHub Copilot",
+            Dialect::Opencode => "an OpenCode",
+        }
+    }
+
+    /// The noun with its article, for messages: "a Factory droid", "an OpenCode agent".
+    pub fn a_noun(self) -> &'static str {
+        match self {
+            Dialect::Claude => "a Claude Code subagent",
+            Dialect::Factory => "a Factory droid",
+            Dialect::Copilot => "a Copilot agent",
+            Dialect::Opencode => "an OpenCode agent",
+        }
+    }
+
     pub fn from_id(s: &str) -> Option<Dialect> {
         match s.trim().to_ascii_lowercase().as_str() {
             "claude" | "claude-code" => Some(Dialect::Claude),

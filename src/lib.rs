@@ -15,3 +15,4 @@ pub mod policy;
 pub mod rules;
 pub mod syntax;
 pub mod text;
+pub mod tools;

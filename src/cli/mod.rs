@@ -1,10 +1,186 @@
-//! The command line: `agentls check`, `agentls explain`, `agentls lsp`.
+//! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls lsp`.
+//!
+//! Argument parsing lives here; `check` walks and checks files, `fix` applies safe fixes,
+//! `render` prints the results as text, JSON or SARIF, and `explain` prints rule documentation.
+//! Exit codes: 0 when no error-severity diagnostic was found, 1 when one was, 2 on a usage or
+//! I/O error.
+
+mod check;
+mod explain;
+mod fix;
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::dialect::Dialect;
+
+/// No error-severity diagnostic was found.
+pub const EXIT_OK: i32 = 0;
+/// At least one error-severity diagnostic was found.
+pub const EXIT_ERRORS: i32 = 1;
+/// The command line was wrong, or a file given on it could not be read or written.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "agentls",
+    version,
+    about = "Linter and language server for AI agent definition files (Claude Code, Factory, Copilot, OpenCode)",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check agent files (folders are walked, respecting .gitignore).
+    Check(CheckArgs),
+    /// Print the documentation of a rule, or list all rules when no code is given.
+    Explain {
+        /// A rule code such as `unknown-tool`.
+        code: Option<String>,
+    },
+    /// List all rules with their default severity.
+    Rules,
+    /// Run the language server on stdin/stdout.
+    Lsp {
+        /// Accepted for editor clients that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Files or folders to check. Files named here are always checked; in folders, only files at
+    /// a known agent path (`.claude/agents/`, `.factory/droids/`, `.github/agents/`, ...) are.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Apply all safe fixes and write the files back, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Use this policy file for every file instead of looking for `.agentls.yaml`.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Treat every file as this dialect instead of detecting it.
+    #[arg(long, value_enum)]
+    dialect: Option<DialectArg>,
+    /// Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set).
+    #[arg(long)]
+    no_color: bool,
+    /// Also print hints (recommendations such as missing recommended sections) in text output.
+    #[arg(long)]
+    hints: bool,
+    /// Print the files that would be checked, one per line, and exit.
+    #[arg(long)]
+    show_files: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DialectArg {
+    Claude,
+    Factory,
+    Copilot,
+    Opencode,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Dialect {
+        match d {
+            DialectArg::Claude => Dialect::Claude,
+            DialectArg::Factory => Dialect::Factory,
+            DialectArg::Copilot => Dialect::Copilot,
+            DialectArg::Opencode => Dialect::Opencode,
+        }
+    }
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    // Only `agentls lsp` is wired until the full command line lands; it replaces this dispatch.
-    match std::env::args().nth(1).as_deref() {
-        Some("lsp") => crate::lsp::run(),
-        _ => 0,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with code 0; real usage errors to stderr with code 2.
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Explain { code: Some(code) } => explain::explain(&code),
+        Command::Explain { code: None } | Command::Rules => explain::list(),
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
+    }
+}
+
+fn run_check(args: CheckArgs) -> i32 {
+    let opts = check::Options {
+        paths: args.paths,
+        policy: args.policy,
+        dialect: args.dialect.map(Dialect::from),
+        fix: args.fix,
+    };
+    if args.show_files {
+        return show_files(&opts);
+    }
+    let outcome = check::run(&opts, &crate::analysis::check);
+    for e in &outcome.errors {
+        eprintln!("agentls: error: {e}");
+    }
+    let report = &outcome.report;
+    let mut out = String::new();
+    match args.format {
+        Format::Text => {
+            for s in &report.skipped {
+                eprintln!("agentls: warning: skipped {}: {}", s.path, s.reason);
+            }
+            if report.files_checked == 0 && report.skipped.is_empty() && outcome.errors.is_empty() {
+                eprintln!(
+                    "agentls: warning: no agent files found (looked for .claude/agents/, .factory/droids/, \
+                     .github/agents/, *.agent.md, *.prompt.md, *.chatmode.md and .opencode/agent(s)/)"
+                );
+            }
+            let color = !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && {
+                std::io::stdout().is_terminal()
+            };
+            render::text::render(report, &render::text::Options { color, hints: args.hints }, &mut out);
+        }
+        Format::Json => render::json::render(report, &mut out),
+        Format::Sarif => render::sarif::render(report, &mut out),
+    }
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`agentls check | head`) is not worth a panic; the exit code still tells.
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    outcome.exit_code()
+}
+
+fn show_files(opts: &check::Options) -> i32 {
+    let collected = check::collect(opts);
+    for e in &collected.errors {
+        eprintln!("agentls: error: {e}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    for job in &collected.jobs {
+        let _ = writeln!(stdout, "{}", job.display);
+    }
+    if collected.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_USAGE
     }
 }

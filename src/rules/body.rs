@@ -1,0 +1,244 @@
+//! Rules about the Markdown body: required and recommended sections (with fixes that insert
+//! them where the policy's order says), empty required sections, and tools the body tells the
+//! agent to use but the frontmatter does not grant.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{fix, Ctx};
+use crate::catalog::{self, Status, ToolSpec};
+use crate::diagnostic::{Fix, Span, TextEdit};
+use crate::dialect::Dialect;
+use crate::policy::SectionSpec;
+use crate::rules::tools::{equivalent, resolve, Resolved};
+use crate::syntax::{Body, Heading};
+use crate::tools::{self, Shape, ToolList};
+
+pub(super) fn check(cx: &mut Ctx) {
+    let Some(det) = cx.a.detected else { return };
+    if cx.a.parsed.frontmatter.is_none() {
+        return;
+    }
+    // Sections are a convention of agent system prompts, not of prompt files.
+    if det.kind == crate::dialect::FileKind::Agent {
+        sections(cx);
+    }
+    mentions(cx);
+}
+
+/// True when `h` is the heading of `spec` (title or alias, case-insensitive).
+pub fn matches(spec: &SectionSpec, h: &Heading) -> bool {
+    let t = h.title.trim();
+    spec.title.eq_ignore_ascii_case(t) || spec.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
+}
+
+/// The edit that inserts `spec` as a new section, placed by `order` relative to the sections present.
+pub fn insert_section(text: &str, body: &Body, order: &[&SectionSpec], spec: &SectionSpec) -> TextEdit {
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let idx = order.iter().position(|s| s.title == spec.title).unwrap_or(order.len());
+    let find = |s: &SectionSpec| body.headings.iter().find(|h| matches(s, h));
+    let level = spec.level.unwrap_or(2).clamp(1, 6) as usize;
+    let template = spec.template.clone().unwrap_or_default().replace('\n', nl);
+    let mut block = format!("{} {}{nl}{nl}", "#".repeat(level), spec.title);
+    if !template.trim().is_empty() {
+        block.push_str(template.trim_end());
+        block.push_str(nl);
+        block.push_str(nl);
+    }
+    // Before the next section of the order that is present...
+    if let Some(h) = order[idx.min(order.len())..].iter().skip(1).find_map(|s| find(s)) {
+        return TextEdit { span: h.span.start..h.span.start, new_text: block };
+    }
+    // ...or after the previous one...
+    if let Some(h) = order[..idx.min(order.len())].iter().rev().find_map(|s| find(s)) {
+        let at = h.section.end;
+        let sep = if text[..at].ends_with("\n\n") || text[..at].ends_with("\r\n\r\n") || at == body.span.start {
+            ""
+        } else if text[..at].ends_with('\n') {
+            nl
+        } else {
+            return TextEdit { span: at..at, new_text: format!("{nl}{nl}{block}") };
+        };
+        return TextEdit { span: at..at, new_text: format!("{sep}{block}") };
+    }
+    // ...or at the end of the body.
+    let at = text.len();
+    let sep = if text.ends_with("\n\n") || text.ends_with("\r\n\r\n") || text[body.span.clone()].trim().is_empty() {
+        ""
+    } else if text.ends_with('\n') {
+        nl
+    } else {
+        return TextEdit { span: at..at, new_text: format!("{nl}{nl}{block}") };
+    };
+    TextEdit { span: at..at, new_text: format!("{sep}{block}") }
+}
+
+/// The policy's sections in order: required, then recommended.
+pub fn section_order(cx_policy: &crate::policy::EffectivePolicy) -> Vec<&SectionSpec> {
+    cx_policy.sections.required.iter().chain(cx_policy.sections.recommended.iter()).collect()
+}
+
+fn sections(cx: &mut Ctx) {
+    let a = cx.a;
+    let text = cx.text;
+    let body = &a.parsed.body;
+    let fm = a.parsed.frontmatter.as_ref().expect("checked");
+    let anchor: Span = fm.close.clone().unwrap_or(fm.open.clone());
+    let order = section_order(&a.policy);
+    for (required, list) in [(true, &a.policy.sections.required), (false, &a.policy.sections.recommended)] {
+        for spec in list {
+            if let Some(h) = body.headings.iter().find(|h| matches(spec, h)) {
+                if required {
+                    let content = body.section_content(h);
+                    if text[content].trim().is_empty() {
+                        cx.emit(
+                            "empty-section",
+                            h.title_span.clone(),
+                            format!("the required section `{}` is empty", spec.title),
+                        );
+                    }
+                }
+                continue;
+            }
+            let edit = insert_section(text, body, &order, spec);
+            let code = if required { "missing-section" } else { "recommended-section" };
+            let why = if required { "the team policy requires" } else { "agentls recommends" };
+            // The doc's first sentence, as plain text on one line.
+            let plain = spec.doc.replace("**", "").split_whitespace().collect::<Vec<_>>().join(" ");
+            let doc = plain.split(". ").next().unwrap_or("").trim_end_matches('.');
+            let msg = if doc.is_empty() {
+                format!("{why} a `## {}` section", spec.title)
+            } else {
+                format!("{why} a `## {}` section: {doc}", spec.title)
+            };
+            if let Some(d) = cx.emit(code, anchor.clone(), msg) {
+                d.fixes.push(Fix { title: format!("Insert section `{}`", spec.title), edits: vec![edit], safe: false });
+            }
+        }
+    }
+}
+
+/// PascalCase tool names of every dialect: the words worth looking for in prose.
+fn known_tools() -> &'static HashMap<&'static str, Vec<(Dialect, &'static ToolSpec)>> {
+    static M: OnceLock<HashMap<&'static str, Vec<(Dialect, &'static ToolSpec)>>> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m: HashMap<&str, Vec<(Dialect, &ToolSpec)>> = HashMap::new();
+        for d in Dialect::ALL {
+            for t in &catalog::builtin(d).tools {
+                if t.name.len() >= 2 && t.name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    m.entry(t.name.as_str()).or_default().push((d, t));
+                }
+            }
+        }
+        m
+    })
+}
+
+/// "via Bash", "use the Execute tool", "Grep tool", "`FetchUrl`": mentions of a tool name.
+fn mention_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?:\b(?:[Vv]ia|[Uu]s(?:e|es|ing)|[Cc]all(?:s|ing)?|[Rr]un(?:s|ning)?|[Ii]nvoke|[Ww]ith)\s+(?:the\s+)?([A-Z][A-Za-z]+)\b)|(?:\b([A-Z][A-Za-z]+)\s+tool\b)")
+            .expect("valid regex")
+    })
+}
+
+/// The tools a file's frontmatter grants (its first allow-list key), when that is a readable list.
+pub(crate) fn granted_tools(a: &crate::analysis::Analysis, cat: &catalog::Catalog) -> Option<ToolList> {
+    let fm = a.parsed.frontmatter.as_ref()?;
+    cat.tool_keys
+        .iter()
+        .filter(|k| !k.to_ascii_lowercase().starts_with("disallowed"))
+        .find_map(|k| fm.get(k))
+        .map(|e| tools::read(e, a.text))
+        .filter(|l| !matches!(l.shape, Shape::Empty | Shape::Other | Shape::Map))
+}
+
+/// Mentions of known tool names in the body's prose and inline code within `within`, sorted by position.
+pub(crate) fn tool_mentions(a: &crate::analysis::Analysis, within: Span) -> Vec<(String, Span)> {
+    let text = a.text;
+    let known = known_tools();
+    let inside = |r: &Span| r.start >= within.start && r.end <= within.end;
+    let mut found: Vec<(String, Span)> = Vec::new();
+    for r in a.parsed.body.prose.iter().filter(|r| inside(r)) {
+        let s = &text[r.clone()];
+        for c in mention_re().captures_iter(s) {
+            if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+                if known.contains_key(m.as_str()) {
+                    found.push((m.as_str().to_string(), r.start + m.start()..r.start + m.end()));
+                }
+            }
+        }
+    }
+    for r in a.parsed.body.inline_code.iter().filter(|r| inside(r)) {
+        let s = &text[r.clone()];
+        if s.len() >= 4 && known.contains_key(s) {
+            found.push((s.to_string(), r.clone()));
+        }
+    }
+    found.sort_by_key(|(_, s)| s.start);
+    found
+}
+
+fn mentions(cx: &mut Ctx) {
+    let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
+    let a = cx.a;
+    let text = cx.text;
+    let granted = granted_tools(a, cat);
+    let found = tool_mentions(a, a.parsed.body.span.clone());
+    for (name, span) in found {
+        let is_granted = |n: &str| granted.as_ref().is_none_or(|g| covers(cat, g, n));
+        match resolve(cat, dialect, &name, false) {
+            Resolved::Tool(t) if t.status == Status::Current && !is_granted(&t.name) => {
+                let f = granted.as_ref().and_then(|g| g.insertion(text, &t.name)).map(|e| Fix {
+                    title: format!("Add `{}` to the tools", t.name),
+                    edits: vec![e],
+                    safe: false,
+                });
+                let msg = format!("the body tells the agent to use `{name}`, but `{name}` is not in its tools");
+                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                    d.fixes.extend(f);
+                }
+            }
+            Resolved::Foreign(other, ft) => {
+                let eq = equivalent(cat, ft);
+                let msg = match eq {
+                    Some(e) if is_granted(&e.name) => format!(
+                        "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`",
+                        other.a_display(),
+                        dialect.a_noun(),
+                        e.name
+                    ),
+                    Some(e) => format!(
+                        "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`, which is not in its tools either",
+                        other.a_display(),
+                        dialect.a_noun(),
+                        e.name
+                    ),
+                    None => format!(
+                        "the body tells the agent to use `{name}`, {} tool that {} does not have",
+                        other.a_display(),
+                        dialect.a_noun()
+                    ),
+                };
+                let f = eq.map(|e| fix(format!("Replace with `{}`", e.name), span.clone(), e.name.clone(), false));
+                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                    d.fixes.extend(f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// True when the tool list grants `name` directly, by alias, or through a category.
+pub(crate) fn covers(cat: &catalog::Catalog, list: &ToolList, name: &str) -> bool {
+    list.items.iter().any(|i| {
+        let same = if cat.tools_case_insensitive { i.name.eq_ignore_ascii_case(name) } else { i.name == name };
+        same || cat.tool(&i.name).is_some_and(|t| t.name == name)
+            || cat.category(&i.name).is_some_and(|c| c.tools.iter().any(|t| t == name))
+            || i.name == "*"
+    })
+}

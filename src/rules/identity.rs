@@ -1,0 +1,101 @@
+//! Rules about the agent's identity: the name's format, the name against the file name where
+//! the dialect ties them, and the description's presence and length.
+
+use super::{fix, keys::regex_is_match, Ctx};
+use crate::diagnostic::Severity;
+use crate::dialect::Dialect;
+use crate::syntax::ScalarStyle;
+
+pub(super) fn check(cx: &mut Ctx) {
+    let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
+    let Some(fm) = cx.a.parsed.frontmatter.as_ref() else { return };
+    if let Some(e) = fm.get("name") {
+        if let Some(name) = e.value.as_str() {
+            let span = e.value.span.clone();
+            let pattern = cx.a.policy.name.pattern.clone().or_else(|| cat.name_pattern.clone());
+            let from_policy = cx.a.policy.name.pattern.is_some();
+            if name.trim().is_empty() {
+                cx.emit("name-format", e.key.span.clone(), "`name` is empty");
+            } else if let Some(p) = pattern {
+                if regex_is_match(&p, name) == Some(false) {
+                    let sev = if dialect == Dialect::Factory { Severity::Error } else { Severity::Warning };
+                    let whose = if from_policy { "the team policy's" } else { dialect.display() };
+                    let slug = slugify(name);
+                    let msg = format!("name `{name}` does not match {whose} pattern `{p}`");
+                    let f = (regex_is_match(&p, &slug) == Some(true))
+                        .then(|| fix(format!("Rename to `{slug}`"), span.clone(), slug.clone(), false));
+                    if let Some(d) = cx.emit_at("name-format", sev, span.clone(), msg) {
+                        d.fixes.extend(f);
+                    }
+                }
+            }
+            if cat.name_matches_file {
+                if let Some(stem) = cx.a.file_stem.clone() {
+                    if stem != name {
+                        let msg = format!(
+                            "name `{name}` differs from the file name `{stem}`; {} is known by its file name",
+                            dialect.a_noun()
+                        );
+                        if let Some(d) = cx.emit("name-mismatch", span.clone(), msg) {
+                            d.fixes.push(fix(format!("Rename to `{stem}`"), span, stem, false));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(e) = fm.get("description") {
+        let Some(s) = e.value.as_scalar() else { return };
+        let desc = s.text.trim();
+        if desc.is_empty() {
+            cx.emit(
+                "empty-description",
+                e.key.span.clone(),
+                "`description` is empty: it tells the model when to use this agent",
+            );
+            return;
+        }
+        let max = cx.a.policy.description.max.or(cat.description_max);
+        let min = cx.a.policy.description.min;
+        let n = desc.chars().count();
+        if let Some(max) = max.filter(|m| n > *m) {
+            // Point at the characters past the limit when the source maps 1:1 to the value.
+            let src = &cx.text[e.value.span.clone()];
+            let inner = match s.style {
+                ScalarStyle::Plain => Some(e.value.span.start),
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Some(e.value.span.start + 1),
+                _ => None,
+            }
+            .filter(|_| src.contains(desc));
+            let span = match inner {
+                Some(start) => {
+                    let lead = cx.text[start..].len() - cx.text[start..].trim_start().len();
+                    let from = start + lead + desc.char_indices().nth(max).map_or(desc.len(), |(i, _)| i);
+                    from..start + lead + desc.len()
+                }
+                None => e.value.span.clone(),
+            };
+            cx.emit("description-too-long", span, format!("the description has {n} characters; the limit is {max}"));
+        }
+        if let Some(min) = min.filter(|m| n < *m) {
+            cx.emit(
+                "description-too-short",
+                e.value.span.clone(),
+                format!("the description has {n} characters; the team policy asks for at least {min}"),
+            );
+        }
+    }
+}
+
+/// `Senior Backend Dev` → `senior-backend-dev`.
+fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -1,0 +1,223 @@
+//! Rules about frontmatter keys: unknown keys (with did-you-mean), keys of another dialect,
+//! retired keys, wrong value types, invalid enum values, missing required keys.
+
+use super::{did_you_mean, fix, Ctx};
+use crate::catalog::{self, KeySpec, Status, ValueType};
+use crate::diagnostic::Severity;
+use crate::dialect::{Dialect, FileKind};
+use crate::syntax::{Node, ScalarKind, Value};
+
+pub(crate) fn kind_id(k: FileKind) -> &'static str {
+    match k {
+        FileKind::Agent => "agent",
+        FileKind::Prompt => "prompt",
+        FileKind::ChatMode => "chat-mode",
+    }
+}
+
+/// True when the key is read in this kind of file.
+pub(crate) fn applies(spec: &KeySpec, kind: FileKind) -> bool {
+    spec.kinds.is_empty() || spec.kinds.iter().any(|k| k == kind_id(kind))
+}
+
+pub(super) fn check(cx: &mut Ctx) {
+    let (Some(cat), Some(det)) = (cx.catalog(), cx.a.detected) else { return };
+    let Some(fm) = cx.a.parsed.frontmatter.as_ref() else { return };
+    let text = cx.text;
+    let dialect = det.dialect;
+    for entry in fm.entries() {
+        let Some(key) = entry.key.as_str() else {
+            cx.emit("wrong-type", entry.key.span.clone(), "a frontmatter key must be a plain name");
+            continue;
+        };
+        let kspan = entry.key.span.clone();
+        let spec = cat.key(key).filter(|s| applies(s, det.kind));
+        let Some(spec) = spec else {
+            unknown_key(cx, key, kspan, dialect, det.kind);
+            continue;
+        };
+        match spec.status {
+            Status::Current => {}
+            Status::Deprecated | Status::Removed | Status::Unavailable => {
+                let sev = if spec.status == Status::Deprecated { Severity::Warning } else { Severity::Error };
+                let since = spec.since.as_deref().map(|s| format!(" (since {s})")).unwrap_or_default();
+                let what = if spec.status == Status::Deprecated { "deprecated" } else { "no longer read" };
+                let msg = match &spec.replacement {
+                    Some(r) => format!("`{key}` is {what}{since}; use `{r}` instead"),
+                    None => format!("`{key}` is {what}{since}"),
+                };
+                let rename = spec.replacement.as_ref().filter(|r| is_key_name(r) && fm.get(r).is_none()).cloned();
+                if let Some(d) = cx.emit_at("deprecated-key", sev, kspan.clone(), msg) {
+                    if let Some(r) = rename {
+                        d.fixes.push(fix(format!("Rename `{key}` to `{r}`"), kspan.clone(), r, false));
+                    }
+                }
+            }
+        }
+        check_value(cx, spec, &entry.value, text);
+    }
+    // Required keys, on the opening fence, with a fix that adds the key before the closing one.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // Not when the frontmatter is no mapping, nor for a key whose line the YAML recovery skipped.
+    let is_map = matches!(fm.root.as_ref().map(|r| &r.value), Some(Value::Map(_)) | None);
+    let yaml_text = &text[fm.content.clone()];
+    for spec in cat.keys.iter().filter(|k| k.required && k.status == Status::Current && applies(k, det.kind)) {
+        let written =
+            |k: &str| yaml_text.lines().any(|l| l.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':')));
+        if !is_map || fm.get(&spec.name).is_some() || written(&spec.name) {
+            continue;
+        }
+        let insert_at = fm.close.as_ref().map_or(fm.content.end, |c| c.start);
+        let key = spec.name.clone();
+        let placeholder = if key == "name" { cx.a.file_stem.clone().unwrap_or_default() } else { String::new() };
+        let msg = format!("{} needs `{key}`: {}", dialect.a_noun(), first_sentence(&spec.doc));
+        if let Some(d) = cx.emit("missing-required-key", fm.open.clone(), msg) {
+            let t = format!("{key}: {placeholder}{nl}");
+            d.fixes.push(fix(format!("Add `{key}`"), insert_at..insert_at, t, false));
+        }
+    }
+}
+
+fn is_key_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn first_sentence(doc: &str) -> String {
+    let d = doc.trim();
+    let end = d.find(". ").map_or(d.len(), |i| i + 1);
+    d[..end].trim_end_matches('.').to_string()
+}
+
+fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: Dialect, kind: FileKind) {
+    let Some(cat) = cx.catalog() else { return };
+    // A key of this dialect but for another kind of file.
+    if let Some(spec) = cat.key(key) {
+        let kinds = spec.kinds.join(", ");
+        cx.emit("unknown-key", span, format!("`{key}` is only read in {kinds} files, not in this {}", kind_id(kind)));
+        return;
+    }
+    // A key of another dialect.
+    let other = Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin(*d).key(key).is_some());
+    if let Some(o) = other {
+        cx.emit(
+            "foreign-key",
+            span,
+            format!("`{key}` is {} key; {} does not read it", o.a_display(), dialect.a_noun()),
+        );
+        return;
+    }
+    let names = cat.keys.iter().filter(|k| k.status == Status::Current && applies(k, kind)).map(|k| k.name.as_str());
+    let suggestion = did_you_mean(key, names).map(str::to_string);
+    // OpenCode passes unknown keys on to the model provider as options, so they are not errors.
+    let sev = if dialect == Dialect::Opencode { Severity::Hint } else { Severity::Warning };
+    let msg = match &suggestion {
+        Some(s) => format!("unknown key `{key}` for {}; did you mean `{s}`?", dialect.a_noun()),
+        None if dialect == Dialect::Opencode => {
+            format!("`{key}` is not an OpenCode agent key; OpenCode passes it to the model provider as an option")
+        }
+        None => format!("unknown key `{key}` for {}; the loader ignores it", dialect.a_noun()),
+    };
+    if let Some(d) = cx.emit_at("unknown-key", sev, span.clone(), msg) {
+        if let Some(s) = suggestion {
+            d.fixes.push(fix(format!("Rename to `{s}`"), span, s, false));
+        }
+    }
+}
+
+/// Checks a value's type and, for enums, its value.
+fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
+    let key = spec.name.as_str();
+    let scalar_kind = v.as_scalar().map(|s| s.kind());
+    let is_str = matches!(scalar_kind, Some(ScalarKind::Str));
+    let is_scalar = scalar_kind.is_some();
+    let ok = match spec.ty {
+        ValueType::String => is_scalar && !matches!(scalar_kind, Some(ScalarKind::Bool(_))),
+        ValueType::Boolean => matches!(scalar_kind, Some(ScalarKind::Bool(_))),
+        ValueType::Integer => matches!(scalar_kind, Some(ScalarKind::Int(_))),
+        ValueType::Number => matches!(scalar_kind, Some(ScalarKind::Int(_) | ScalarKind::Float(_))),
+        ValueType::Enum => is_scalar,
+        ValueType::StringList => matches!(&v.value, Value::Seq(s) if s.items.iter().all(|i| i.as_str().is_some())),
+        ValueType::StringOrList => is_scalar || matches!(v.value, Value::Seq(_)),
+        ValueType::Map => matches!(v.value, Value::Map(_)),
+        ValueType::List => matches!(v.value, Value::Seq(_)),
+        // Checked by the tools and model rules, which know each shape.
+        ValueType::Tools | ValueType::Model | ValueType::Any => true,
+    };
+    if matches!(v.value, Value::Invalid | Value::Alias) || (v.is_null() && spec.ty != ValueType::Boolean) {
+        // Syntax errors are reported already; empty values are the identity rules' business.
+        if !(v.is_null() && matches!(spec.ty, ValueType::Boolean | ValueType::Integer | ValueType::Number)) {
+            return;
+        }
+    }
+    if !ok {
+        let want = match spec.ty {
+            ValueType::String => "a string",
+            ValueType::Boolean => "`true` or `false`",
+            ValueType::Integer => "a whole number",
+            ValueType::Number => "a number",
+            ValueType::Enum => "one of its values",
+            ValueType::StringList => "a list of strings",
+            ValueType::StringOrList => "a string or a list",
+            ValueType::Map => "a mapping",
+            ValueType::List => "a list",
+            _ => "another type",
+        };
+        let found = v.type_name();
+        let mut fixes = Vec::new();
+        if spec.ty == ValueType::Boolean && is_str {
+            let b = match v.as_str().unwrap_or("").to_ascii_lowercase().as_str() {
+                "yes" | "on" | "y" | "1" => Some("true"),
+                "no" | "off" | "n" | "0" => Some("false"),
+                "\"true\"" | "true" => Some("true"),
+                "false" => Some("false"),
+                _ => None,
+            };
+            if let Some(b) = b {
+                fixes.push(fix(format!("Replace with `{b}`"), v.span.clone(), b, true));
+            }
+        }
+        if let Some(d) = cx.emit("wrong-type", v.span.clone(), format!("`{key}` expects {want}, not a {found}")) {
+            d.fixes.extend(fixes);
+        }
+        return;
+    }
+    if spec.ty == ValueType::Enum && !spec.values.is_empty() {
+        let Some(val) = v.as_str() else { return };
+        if spec.values.iter().any(|x| x == val) {
+            return;
+        }
+        let suggestion = did_you_mean(val, spec.values.iter().map(String::as_str)).map(str::to_string);
+        let list = spec.values.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
+        let msg = match &suggestion {
+            Some(s) => format!("`{val}` is not a valid `{key}`; did you mean `{s}`? Valid values: {list}"),
+            None => format!("`{val}` is not a valid `{key}`; valid values: {list}"),
+        };
+        let vspan = crate::tools::name_span(v, text).0;
+        if let Some(d) = cx.emit("invalid-value", vspan.clone(), msg) {
+            if let Some(s) = suggestion {
+                let safe = s.eq_ignore_ascii_case(val);
+                d.fixes.push(fix(format!("Replace with `{s}`"), vspan, s, safe));
+            }
+        }
+        return;
+    }
+    if let (Some(p), Some(val)) = (&spec.pattern, v.as_str()) {
+        if key != "name" && regex_is_match(p, val) == Some(false) {
+            cx.emit("invalid-value", v.span.clone(), format!("`{val}` does not have the form `{key}` expects ({p})"));
+        }
+    }
+}
+
+/// Matches with a cached compiled regex; `None` when the pattern does not compile.
+pub(crate) fn regex_is_match(pattern: &str, s: &str) -> Option<bool> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() > 256 {
+        map.clear();
+    }
+    let re = map.entry(pattern.to_string()).or_insert_with(|| regex::Regex::new(pattern).ok());
+    re.as_ref().map(|r| r.is_match(s))
+}

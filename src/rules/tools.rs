@@ -1,0 +1,338 @@
+//! Rules about tool lists: unknown tools (did-you-mean), tools of another dialect (with this
+//! dialect's equivalent), deprecated, removed and unavailable tools, duplicates, tools both
+//! allowed and disallowed, malformed MCP names, shapes the loader misreads, and the policy's
+//! denied and allowed tools.
+
+use super::{did_you_mean, fix, keys::regex_is_match, Ctx};
+use crate::catalog::{self, Catalog, Status, ToolSpec, ToolsForm};
+use crate::diagnostic::{Fix, Severity, Span, TextEdit};
+use crate::dialect::Dialect;
+use crate::tools::{self, Item, Shape, ToolList};
+
+/// How one tool name resolves in a dialect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved<'c> {
+    Tool(&'c ToolSpec),
+    Category,
+    Mcp,
+    /// An MCP-looking name that does not follow the dialect's pattern.
+    BadMcp,
+    /// A tool of another dialect, with its spec there.
+    Foreign(Dialect, &'static ToolSpec),
+    Unknown,
+}
+
+/// Resolves a tool name against a catalog. `whole_value` is true when the name is the entire
+/// tools value (where a category name is accepted).
+pub fn resolve<'c>(cat: &'c Catalog, dialect: Dialect, name: &str, whole_value: bool) -> Resolved<'c> {
+    if let Some(t) = cat.tool(name) {
+        return Resolved::Tool(t);
+    }
+    if whole_value && cat.tools_forms.contains(&ToolsForm::Category) && cat.category(name).is_some() {
+        return Resolved::Category;
+    }
+    // `search/codbase` is a mistyped Copilot tool-set member, not an MCP server `search`.
+    let set_member =
+        name.split_once('/').is_some_and(|(set, _)| cat.category(set).is_some() || cat.tool(set).is_some());
+    if !set_member && cat.mcp.patterns.iter().any(|p| regex_is_match(p, name) == Some(true)) {
+        return Resolved::Mcp;
+    }
+    if !set_member && cat.mcp.markers.iter().any(|m| name.contains(m.as_str())) {
+        return Resolved::BadMcp;
+    }
+    for other in Dialect::ALL.into_iter().filter(|d| *d != dialect) {
+        let oc = catalog::builtin(other);
+        // Only exact (case-sensitive) names count as another dialect's tool: `read` is not `Read`.
+        if let Some(t) = oc.tools.iter().find(|t| t.name == name) {
+            return Resolved::Foreign(other, t);
+        }
+    }
+    Resolved::Unknown
+}
+
+/// This dialect's equivalent of another dialect's tool, through the shared concept.
+pub fn equivalent<'c>(cat: &'c Catalog, foreign: &ToolSpec) -> Option<&'c ToolSpec> {
+    cat.tool_for_concept(foreign.concept.as_deref()?)
+}
+
+fn severity_for(dialect: Dialect) -> Severity {
+    // Factory refuses to load a droid with an unknown tool id; the others skip or ignore it.
+    if dialect == Dialect::Factory {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// A fix that replaces item `i` by `new`, or removes it when `new` is already listed.
+fn replace_or_remove(list: &ToolList, text: &str, i: usize, new: &str, safe: bool) -> Fix {
+    let name = &list.items[i].name;
+    if list.contains(new) {
+        Fix { title: format!("Remove `{name}` (`{new}` is already listed)"), edits: vec![list.removal(text, i)], safe }
+    } else {
+        fix(format!("Replace `{name}` with `{new}`"), list.items[i].span.clone(), new, safe)
+    }
+}
+
+fn removal(list: &ToolList, text: &str, i: usize, safe: bool) -> Fix {
+    Fix { title: format!("Remove `{}`", list.items[i].name), edits: vec![list.removal(text, i)], safe }
+}
+
+pub(super) fn check(cx: &mut Ctx) {
+    let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
+    let Some(fm) = cx.a.parsed.frontmatter.as_ref() else { return };
+    let text = cx.text;
+    let mut granted: Option<ToolList> = None;
+    let mut denied: Option<ToolList> = None;
+    for entry in fm.entries() {
+        let Some(key) = entry.key.as_str() else { continue };
+        if !cat.is_tool_key(key) {
+            continue;
+        }
+        let list = tools::read(entry, text);
+        let allows = !key.to_ascii_lowercase().starts_with("disallowed");
+        check_shape(cx, cat, dialect, key, &entry.key.span, &list);
+        check_items(cx, cat, dialect, &list, allows);
+        if allows {
+            granted.get_or_insert(list);
+        } else {
+            denied.get_or_insert(list);
+        }
+    }
+    if let (Some(g), Some(d)) = (&granted, &denied) {
+        for it in &d.items {
+            if g.contains(&it.name) {
+                cx.emit(
+                    "tool-conflict",
+                    it.span.clone(),
+                    format!("`{}` is both allowed and disallowed; the deny list wins, so it is not available", it.name),
+                );
+            }
+        }
+    }
+}
+
+fn form_of(list: &ToolList, cat: &Catalog) -> Option<ToolsForm> {
+    match list.shape {
+        Shape::FlowList => Some(ToolsForm::FlowList),
+        Shape::BlockList => Some(ToolsForm::BlockList),
+        Shape::CommaString if list.items.len() == 1 && cat.category(&list.items[0].name).is_some() => {
+            Some(ToolsForm::Category)
+        }
+        Shape::CommaString => Some(ToolsForm::CommaString),
+        Shape::Map => Some(ToolsForm::Map),
+        Shape::Empty | Shape::Other => None,
+    }
+}
+
+fn form_name(f: ToolsForm) -> &'static str {
+    match f {
+        ToolsForm::FlowList => "a list (`[\"Read\", \"Grep\"]`)",
+        ToolsForm::BlockList => "a block list (`- Read` lines)",
+        ToolsForm::CommaString => "a comma-separated string (`Read, Grep`)",
+        ToolsForm::Category => "a category name",
+        ToolsForm::Map => "a mapping of tool to true/false",
+    }
+}
+
+fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_span: &Span, list: &ToolList) {
+    let accepted = || cat.tools_forms.iter().map(|f| form_name(*f)).collect::<Vec<_>>().join(" or ");
+    match list.shape {
+        Shape::Other => {
+            let v = cx.text[list.span.clone()].trim().to_string();
+            cx.emit_at(
+                "tools-form",
+                Severity::Error,
+                list.span.clone(),
+                format!(
+                    "`{key}: {v}` is not a tool list: loaders read it as a tool named \"{v}\" or fail; write {}",
+                    accepted()
+                ),
+            );
+        }
+        Shape::Empty => {
+            let none = if dialect == Dialect::Copilot { "; write `[]` for no tools" } else { "" };
+            cx.emit(
+                "tools-form",
+                key_span.clone(),
+                format!(
+                    "`{key}` has no value: the loader reads it as no restriction, so the agent gets every tool{none}"
+                ),
+            );
+        }
+        _ => {
+            let Some(form) = form_of(list, cat) else { return };
+            if !cat.tools_forms.is_empty() && !cat.tools_forms.contains(&form) {
+                cx.emit(
+                    "tools-form",
+                    list.span.clone(),
+                    format!("{} reads `{key}` as {}, not as {}", dialect.a_noun(), accepted(), form_name(form)),
+                );
+            }
+            if list.shape == Shape::Map {
+                for it in list.items.iter().filter(|i| i.enabled.is_none()) {
+                    cx.emit(
+                        "wrong-type",
+                        it.item_span.clone(),
+                        format!("`{}` must be set to `true` or `false`", it.name),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, allows: bool) {
+    let text = cx.text;
+    let sev = severity_for(dialect);
+    let whole = list.shape == Shape::CommaString && list.items.len() == 1;
+    for (i, it) in list.items.iter().enumerate() {
+        let Item { name, span, .. } = it;
+        let span = span.clone();
+        let same = |a: &str, b: &str| if cat.tools_case_insensitive { a.eq_ignore_ascii_case(b) } else { a == b };
+        if list.items[..i].iter().any(|p| same(&p.name, name)) {
+            if let Some(d) = cx.emit("duplicate-tool", span.clone(), format!("`{name}` is listed more than once")) {
+                d.fixes.push(removal(list, text, i, true));
+            }
+            continue;
+        }
+        match resolve(cat, dialect, name, whole) {
+            Resolved::Tool(t) => tool_status(cx, list, i, t),
+            Resolved::Category | Resolved::Mcp => {}
+            Resolved::BadMcp => {
+                let form = cat.mcp.doc.clone();
+                cx.emit_at(
+                    "malformed-mcp-tool",
+                    sev.max(Severity::Warning),
+                    span.clone(),
+                    format!("`{name}` looks like an MCP tool but is not in {}'s form: {form}", dialect.display()),
+                );
+            }
+            Resolved::Foreign(other, ft) => {
+                let eq = equivalent(cat, ft).map(|t| t.name.clone());
+                let msg = match &eq {
+                    Some(e) => {
+                        format!("`{name}` is {} tool; {}'s equivalent is `{e}`", other.a_display(), dialect.a_noun())
+                    }
+                    None => {
+                        format!("`{name}` is {} tool, with no equivalent for {}", other.a_display(), dialect.a_noun())
+                    }
+                };
+                let f = match &eq {
+                    Some(e) => replace_or_remove(list, text, i, e, true),
+                    None => removal(list, text, i, false),
+                };
+                if let Some(d) = cx.emit_at("foreign-tool", sev, span.clone(), msg) {
+                    d.fixes.push(f);
+                }
+            }
+            Resolved::Unknown => {
+                let mut names: Vec<&str> = cat
+                    .tools
+                    .iter()
+                    .filter(|t| t.status == Status::Current)
+                    .flat_map(|t| std::iter::once(t.name.as_str()).chain(t.aliases.iter().map(String::as_str)))
+                    .collect();
+                if whole {
+                    names.extend(cat.categories.iter().map(|c| c.name.as_str()));
+                }
+                let suggestion = did_you_mean(name, names).map(str::to_string);
+                let in_list_category = !whole && cat.category(name).is_some();
+                let msg = if in_list_category {
+                    format!("`{name}` is a tool category; use it as the whole `tools` value, or list its tools")
+                } else {
+                    match &suggestion {
+                        Some(s) => format!("unknown tool `{name}` for {}; did you mean `{s}`?", dialect.a_noun()),
+                        None => format!("unknown tool `{name}` for {}", dialect.a_noun()),
+                    }
+                };
+                if let Some(d) = cx.emit_at("unknown-tool", sev, span.clone(), msg) {
+                    if let Some(s) = suggestion {
+                        let safe = s.eq_ignore_ascii_case(name) && !cat.tools_case_insensitive;
+                        d.fixes.push(replace_or_remove(list, text, i, &s, safe));
+                    }
+                }
+            }
+        }
+        if allows {
+            policy_checks(cx, cat, list, i, whole);
+        }
+    }
+}
+
+fn tool_status(cx: &mut Ctx, list: &ToolList, i: usize, t: &ToolSpec) {
+    let text = cx.text;
+    let name = &list.items[i].name;
+    let span = list.items[i].span.clone();
+    let why = t.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    let since = t.since.as_deref().map(|s| format!(" (since {s})")).unwrap_or_default();
+    let noun = cx.dialect().map_or("this agent", |d| d.a_noun());
+    match t.status {
+        Status::Current => {}
+        Status::Deprecated => {
+            let msg = match &t.replacement {
+                Some(r) => format!("`{name}` is deprecated{since}; use `{r}`{why}"),
+                None => format!("`{name}` is deprecated{since}{why}"),
+            };
+            let f = t.replacement.as_deref().map(|r| replace_or_remove(list, text, i, r, true));
+            if let Some(d) = cx.emit("deprecated-tool", span, msg) {
+                d.fixes.extend(f);
+            }
+        }
+        Status::Removed => {
+            let msg = match &t.replacement {
+                Some(r) => format!("`{name}` was removed{since}; use `{r}`{why}"),
+                None => format!("`{name}` was removed{since}{why}"),
+            };
+            let f = match t.replacement.as_deref() {
+                Some(r) => replace_or_remove(list, text, i, r, true),
+                None => removal(list, text, i, true),
+            };
+            if let Some(d) = cx.emit("removed-tool", span, msg) {
+                d.fixes.push(f);
+            }
+        }
+        Status::Unavailable => {
+            let msg = format!("`{name}` is not available to {noun}{why}");
+            if let Some(d) = cx.emit("unavailable-tool", span, msg) {
+                d.fixes.push(removal(list, text, i, true));
+            }
+        }
+    }
+}
+
+fn policy_checks(cx: &mut Ctx, cat: &Catalog, list: &ToolList, i: usize, whole: bool) {
+    let it = &list.items[i];
+    // A category stands for its tools: check each member.
+    let members: Vec<String> = match cat.category(&it.name).filter(|_| whole) {
+        Some(c) => c.tools.clone(),
+        None => vec![it.name.clone()],
+    };
+    let pol = &cx.a.policy;
+    let denied: Vec<&String> = members.iter().filter(|m| pol.tool_denied(m)).collect();
+    let not_allowed: Vec<&String> = members.iter().filter(|m| !pol.tool_allowed(m) && !pol.tool_denied(m)).collect();
+    let text = cx.text;
+    if !denied.is_empty() {
+        let names = denied.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+        let msg = format!("{names} is denied by the team policy");
+        if let Some(d) = cx.emit("denied-tool", it.span.clone(), msg) {
+            d.fixes.push(Fix {
+                title: format!("Remove `{}`", it.name),
+                edits: vec![list.removal(text, i)],
+                safe: false,
+            });
+        }
+    }
+    if !not_allowed.is_empty() {
+        let names = not_allowed.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+        let allow = pol.tools.allow.as_ref().map(|a| a.join(", ")).unwrap_or_default();
+        let msg = format!("{names} is not in the team policy's allowed tools ({allow})");
+        if let Some(d) = cx.emit("tool-not-allowed", it.span.clone(), msg) {
+            d.fixes.push(Fix {
+                title: format!("Remove `{}`", it.name),
+                edits: vec![TextEdit { ..list.removal(text, i) }],
+                safe: false,
+            });
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Per-rule fixtures: each case is a small agent file at a path of its dialect; the diagnostics
+//! (ranges, severities, messages and fixes) are snapshot-tested.
+
+mod support;
+
+use support::{check_at, check_with_policy, render};
+
+/// Snapshots the diagnostics, leaving out the built-in policy's section hints (tested apart).
+fn snap(name: &str, path: &str, text: &str) {
+    let diags: Vec<_> = check_at(path, text).into_iter().filter(|d| d.code != "recommended-section").collect();
+    let out = render(text, &diags);
+    insta::assert_snapshot!(name, out);
+}
+
+const DROID: &str = ".factory/droids/reviewer.md";
+const CLAUDE: &str = ".claude/agents/reviewer.md";
+const COPILOT: &str = ".github/agents/reviewer.agent.md";
+const OPENCODE: &str = ".opencode/agents/reviewer.md";
+
+const BODY: &str = "\nYou review code.\n";
+
+#[test]
+fn clean_files_of_each_dialect() {
+    let droid = "---\nname: reviewer\ndescription: Reviews code\nmodel: inherit\ntools: [\"Read\", \"Grep\", \"Execute\"]\n---\nYou review code via Execute.\n";
+    let claude = "---\nname: reviewer\ndescription: Reviews code\nmodel: sonnet\ntools: Read, Grep, Bash\n---\nYou review code using the Bash tool.\n";
+    let copilot = "---\ndescription: Reviews code\ntools: ['read', 'search', 'github/*']\nmodel: Claude Sonnet 4.5\n---\nYou review code.\n";
+    let opencode = "---\ndescription: Reviews code\nmode: subagent\nmodel: anthropic/claude-sonnet-4-5\ntemperature: 0.1\n---\nYou review code.\n";
+    for (p, t) in [(DROID, droid), (CLAUDE, claude), (COPILOT, copilot), (OPENCODE, opencode)] {
+        let d: Vec<_> = check_at(p, t).into_iter().filter(|d| d.code != "recommended-section").collect();
+        assert!(d.is_empty(), "{p}:\n{}", render(t, &d));
+    }
+}
+
+#[test]
+fn syntax_rules() {
+    snap(
+        "yaml_syntax_unquoted_colon",
+        CLAUDE,
+        "---\nname: reviewer\ndescription: Use for: reviews\ntools: Read\n---\nBody\n",
+    );
+    snap(
+        "yaml_syntax_unclosed_flow",
+        CLAUDE,
+        "---\nname: reviewer\ndescription: x\ntools: [Read, Grep\nmodel: sonnet\n---\nBody\n",
+    );
+    snap("duplicate_key", CLAUDE, "---\nname: reviewer\ndescription: x\nname: other\n---\nBody\n");
+    snap("unclosed_frontmatter", CLAUDE, "---\nname: reviewer\ndescription: x\n\n# Reviewer\nBody\n");
+    snap("frontmatter_not_first", CLAUDE, "\n\n---\nname: reviewer\ndescription: x\n---\nBody\n");
+    snap("missing_frontmatter", CLAUDE, "# Reviewer\nJust text\n");
+    snap("empty_body_droid", DROID, "---\nname: reviewer\ndescription: x\n---\n\n");
+    snap("not_a_mapping", CLAUDE, "---\n- a\n- b\n---\nBody\n");
+}
+
+#[test]
+fn key_rules() {
+    snap(
+        "unknown_key_did_you_mean",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ndescripton: y\nmodle: sonnet\n---{BODY}"),
+    );
+    snap("foreign_key", DROID, &format!("---\nname: reviewer\ndescription: x\npermissionMode: plan\n---{BODY}"));
+    snap(
+        "wrong_type",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\nbackground: yes\nmaxTurns: many\n---{BODY}"),
+    );
+    snap(
+        "invalid_enum",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\npermissionMode: acceptedits\ncolor: magenta\n---{BODY}"),
+    );
+    snap("missing_required", CLAUDE, &format!("---\ntools: Read\n---{BODY}"));
+    snap("deprecated_key_copilot", COPILOT, &format!("---\ndescription: x\ninfer: true\n---{BODY}"));
+    snap(
+        "opencode_unknown_key_is_hint",
+        OPENCODE,
+        &format!("---\ndescription: x\nreasoningEffort: high\nfoo: 1\n---{BODY}"),
+    );
+}
+
+#[test]
+fn tool_rules() {
+    snap("droid_foreign_and_unknown_tools", DROID, &format!("---\nname: reviewer\ndescription: x\ntools: [\"Read\", \"Bash\", \"Gerp\", \"WebFetch\", \"Read\"]\n---{BODY}"));
+    snap(
+        "claude_foreign_tools_comma",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools: Read, Execute, Create, FetchUrl\n---{BODY}"),
+    );
+    snap(
+        "claude_block_list_legacy",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools:\n  - Task\n  - LS\n  - MultiEdit\n---{BODY}"),
+    );
+    snap("tools_false", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools: false\n---{BODY}"));
+    snap("tools_empty", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools:\n---{BODY}"));
+    snap(
+        "tool_conflict",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools: Read, Bash\ndisallowedTools: Bash\n---{BODY}"),
+    );
+    snap("mcp_names", CLAUDE, &format!("---\nname: reviewer\ndescription: x\ntools: mcp__github__search, mcp_github_search, mcp__github__*\n---{BODY}"));
+    snap(
+        "droid_mcp_and_category",
+        DROID,
+        &format!("---\nname: reviewer\ndescription: x\ntools: [\"github___search_code\", \"read-only\"]\n---{BODY}"),
+    );
+    snap("droid_category_string", DROID, &format!("---\nname: reviewer\ndescription: x\ntools: read-only\n---{BODY}"));
+    snap(
+        "opencode_tools_map",
+        OPENCODE,
+        &format!("---\ndescription: x\ntools:\n  bash: false\n  write: maybe\n---{BODY}"),
+    );
+}
+
+#[test]
+fn model_rules() {
+    snap("claude_models", CLAUDE, &format!("---\nname: reviewer\ndescription: x\nmodel: sonet\n---{BODY}"));
+    snap(
+        "droid_unknown_model",
+        DROID,
+        &format!("---\nname: reviewer\ndescription: x\nmodel: claude-sonet-4-5-20250929\n---{BODY}"),
+    );
+    snap(
+        "droid_effort_with_inherit",
+        DROID,
+        &format!("---\nname: reviewer\ndescription: x\nmodel: inherit\nreasoningEffort: high\n---{BODY}"),
+    );
+    snap("opencode_malformed_model", OPENCODE, &format!("---\ndescription: x\nmodel: claude sonnet\n---{BODY}"));
+}
+
+#[test]
+fn identity_rules() {
+    snap("droid_name_format_and_mismatch", DROID, &format!("---\nname: Code Reviewer\ndescription: x\n---{BODY}"));
+    let long = "A".repeat(520);
+    snap("droid_description_too_long", DROID, &format!("---\nname: reviewer\ndescription: {long}\n---{BODY}"));
+    snap("empty_description", CLAUDE, &format!("---\nname: reviewer\ndescription: \"\"\n---{BODY}"));
+}
+
+const POLICY: &str = "tools:\n  deny: [\"Bash\", \"mcp__*\"]\nmodels:\n  allow: [\"sonnet\", \"claude-sonnet-*\"]\nsections:\n  required:\n    - title: Core Purpose\n      aliases: [Purpose]\n      doc: What the agent is for. One paragraph.\n      template: Describe what this agent does.\n    - title: Constraints\n      doc: What the agent must never do.\n      template: \"- Never ...\"\nextends_default: false\ndescription:\n  min: 10\nrules:\n  unknown-key: error\n  empty-body: off\n";
+
+#[test]
+fn policy_rules() {
+    let t = "---\nname: reviewer\ndescription: short\nmodel: opus\ntools: Read, Bash, mcp__github__search\nfoo: 1\n---\n## Constraints\n\n## Other\ntext\n";
+    let out = render(t, &check_with_policy(CLAUDE, t, POLICY));
+    insta::assert_snapshot!("policy_violations", out);
+}
+
+#[test]
+fn inline_suppression() {
+    let t = "---\nname: reviewer\ndescription: x\n# agentls-disable-next-line unknown-key\nfoo: 1\nbar: 2\n---\n<!-- agentls-disable foreign-tool -->\nBody\n";
+    let d = check_at(CLAUDE, t);
+    let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "unknown-key").count(), 1, "{}", render(t, &d));
+    assert!(d.iter().any(|d| &t[d.span.clone()] == "bar"));
+}
+
+#[test]
+fn body_mentions() {
+    snap("droid_body_mentions", DROID, "---\nname: reviewer\ndescription: x\ntools: [\"Read\"]\n---\nAlways run tests via Bash.\nUse the Grep tool to search, then call `Execute`.\n- **Task processing**: queues\n");
+}
+
+#[test]
+fn every_emitted_code_is_documented() {
+    let cases = [
+        (CLAUDE, "---\nname: X Y\ndescription: \"\"\nfoo: 1\ntools: Execute, Bash, Bash, mcp_x\ndisallowedTools: Bash\nmodel: claude sonnet\n---\n"),
+        (DROID, "---\nname: a\ntools: [\"MultiEdit\", \"Task\"]\nmodel: nope\nreasoningEffort: extreme\n---\n"),
+    ];
+    for (p, t) in cases {
+        for d in check_at(p, t) {
+            assert!(agentls::rules::info(d.code).is_some(), "undocumented code {}", d.code);
+        }
+    }
+}
+
+#[test]
+fn recommended_sections_are_inserted_in_policy_order() {
+    let t = "---\nname: reviewer\ndescription: Reviews code\n---\nIntro.\n\n## Behavioral Traits\n- careful\n";
+    let d: Vec<_> = check_at(CLAUDE, t).into_iter().filter(|d| d.code == "recommended-section").collect();
+    insta::assert_snapshot!("recommended_sections", render(t, &d));
+    // Core Purpose goes before Behavioral Traits (its successor in the policy's order)...
+    let core = d.iter().find(|d| d.message.contains("Core Purpose")).expect("Core Purpose hint");
+    let fixed = agentls::diagnostic::apply_edits(t, &core.fixes[0].edits);
+    let (a, b) = (fixed.find("## Core Purpose").unwrap(), fixed.find("## Behavioral Traits").unwrap());
+    assert!(a < b, "{fixed}");
+    // ...and Response Approach after it, at the end.
+    let resp = d.iter().find(|d| d.message.contains("Response Approach")).expect("Response Approach hint");
+    let fixed = agentls::diagnostic::apply_edits(t, &resp.fixes[0].edits);
+    assert!(fixed.find("## Response Approach").unwrap() > fixed.find("- careful").unwrap(), "{fixed}");
+    assert!(fixed.ends_with("\n"), "{fixed:?}");
+    // The seed file has all of them: no hint.
+    let seed = support::seed();
+    assert!(!check_at(CLAUDE, &seed).iter().any(|d| d.code == "recommended-section"));
+}
