@@ -155,6 +155,13 @@ fn pull_clients_get_reports_and_no_pushes() {
     assert!(pushed.is_none(), "pull clients get no pushed diagnostics: {pushed:?}");
 }
 
+fn has_code(published: &Value, code: &str) -> bool {
+    published["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == code)
+}
+
+const AGENT_WITH_BASH: &str =
+    "---\nname: a\ndescription: Does a thing when asked\ntools: Bash, Read\n---\n\n# A\n\nDo.\n";
+
 #[test]
 fn broken_policy_is_reported_and_reloaded_when_fixed() {
     let mut ws = Workspace::default_push();
@@ -163,27 +170,46 @@ fn broken_policy_is_reported_and_reloaded_when_fixed() {
     let registration = ws.client.wait_server_request("client/registerCapability");
     assert_eq!(registration["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
 
-    let (agent, _) = ws.open(".factory/droids/a.md", "---\nname: a\n---\n");
+    // While the policy is broken the built-in default applies (Bash is allowed) and the user is told.
+    let (agent, first) = ws.open(".claude/agents/a.md", AGENT_WITH_BASH);
+    assert!(!has_code(&first, "denied-tool"), "{first}");
     let shown = ws.client.wait_notification("window/showMessage");
     assert!(shown["message"].as_str().unwrap().contains("invalid"), "{shown}");
 
+    // The open policy file shows its own error.
     let policy_text = std::fs::read_to_string(ws.path(".agentls.yaml")).unwrap();
     let (policy_uri, diags) = ws.open(".agentls.yaml", &policy_text);
     let d = &diags["diagnostics"][0];
-    assert_eq!(d["code"], "invalid-policy");
+    assert_eq!(d["code"], "policy-error");
     assert_eq!(d["source"], "agentls");
     assert_eq!(d["severity"], 1);
 
-    // Fix it on disk and in the editor: the policy reloads and open documents are re-checked.
-    ws.write(".agentls.yaml", "tools:\n  deny: [Bash]\n");
-    let full = json!({"line": 0, "character": 0});
-    let end = json!({"line": 9, "character": 0});
-    ws.client.did_change(&policy_uri, 2, &[(range(full, end), "tools:\n  deny: [Bash]\n")]);
+    // Fixed in the editor: the error goes away while typing.
+    let fixed = "tools:\n  deny: [Bash]\n";
+    let (start, end) = (json!({"line": 0, "character": 0}), json!({"line": 9, "character": 0}));
+    ws.client.did_change(&policy_uri, 2, &[(range(start, end), fixed)]);
     assert_eq!(ws.client.diagnostics(&policy_uri, Some(2))["diagnostics"], json!([]));
+    // Saved to disk and reported by the file watcher: the policy reloads and open agents are
+    // re-checked under it.
+    ws.write(".agentls.yaml", fixed);
     ws.client
         .notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": ws.uri(".agentls.yaml"), "type": 2}]}));
-    ws.client.diagnostics(&agent, Some(1));
-    ws.client.wait_notification_where("window/logMessage", |p| p["message"].as_str().unwrap().contains("reloading"));
+    let rechecked = ws.client.diagnostics(&agent, Some(1));
+    assert!(has_code(&rechecked, "denied-tool"), "{rechecked}");
+}
+
+#[test]
+fn policy_path_setting_picks_the_policy() {
+    let dir_policy = "tools:\n  deny: [Read]\n";
+    let mut ws = Workspace::new(capabilities(false, false), json!({"policyPath": "policies/team.yaml"}));
+    ws.write("policies/team.yaml", "tools:\n  deny: [Bash]\n");
+    ws.write(".agentls.yaml", dir_policy);
+    let (_, published) = ws.open(".claude/agents/a.md", AGENT_WITH_BASH);
+    assert!(has_code(&published, "denied-tool"), "{published}");
+    let denied: Vec<&Value> =
+        published["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "denied-tool").collect();
+    assert_eq!(denied.len(), 1, "only the configured policy's Bash is denied: {published}");
+    assert!(denied[0]["message"].as_str().unwrap().contains("Bash"));
 }
 
 #[test]

@@ -117,53 +117,113 @@ fn code_actions(ws: &mut Workspace, uri: &str, range: Value, diagnostics: Value,
     actions
 }
 
-#[test]
-fn completion_answers_with_text_edits() {
-    let (mut ws, uri, pos) = open_at(".factory/droids/reviewer.md", DROID_IN_TOOLS);
-    let labels = completion_labels(&mut ws, &uri, &pos);
-    // Engine-specific expectations go here once completion lands, e.g.
-    // assert!(labels.iter().any(|l| l == "Execute"));
-    let _ = labels;
+/// A droid with a Claude Code tool after an emoji, so columns differ between encodings.
+const DROID_WITH_BASH: &str = "---\nname: reviewer\ndescription: Reviews code\ntools: [\"😀\", \"Bash\"]\nmodel: inherit\n---\n\n# Reviewer\n\nReview.\n";
+
+/// The published diagnostic with `code`.
+fn find_diagnostic(published: &Value, code: &str) -> Value {
+    let all = published["diagnostics"].as_array().unwrap();
+    all.iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("no `{code}` in {published}")).clone()
 }
 
 #[test]
-fn hover_answers_with_markdown_or_nothing() {
-    let (mut ws, uri, pos) = open_at(".factory/droids/reviewer.md", DROID_IN_TOOLS);
-    let _ = hover_markdown(&mut ws, &uri, &pos);
-    let key = json!({"line": 1, "character": 2});
-    let _ = hover_markdown(&mut ws, &uri, &key);
+fn diagnostics_carry_rule_codes_fixes_and_negotiated_columns() {
+    for (utf8, start, end) in [(false, 15, 19), (true, 17, 21)] {
+        let mut ws = Workspace::new(common::capabilities(utf8, false), Value::Null);
+        let (_, published) = ws.open(".factory/droids/reviewer.md", DROID_WITH_BASH);
+        let d = find_diagnostic(&published, "foreign-tool");
+        assert_eq!(d["source"], "agentls");
+        assert_eq!(d["severity"], 1);
+        let expected = range(json!({"line": 3, "character": start}), json!({"line": 3, "character": end}));
+        assert_eq!(d["range"], expected, "utf8={utf8}");
+        assert_eq!(d["data"]["version"], 1);
+        let fix = &d["data"]["fixes"][0];
+        assert_eq!(fix["title"], "Replace `Bash` with `Execute`");
+        assert_eq!(fix["safe"], true);
+        assert_eq!(fix["edits"][0]["range"], expected);
+    }
 }
 
 #[test]
-fn outline_folds_and_tokens_are_well_formed() {
-    let (mut ws, uri, _) = open_at(".factory/droids/reviewer.md", DROID_IN_TOOLS);
-    let _ = symbol_names(&mut ws, &uri);
-    let _ = fold_lines(&mut ws, &uri);
-    let _ = semantic_tokens(&mut ws, &uri);
+fn quick_fix_and_fix_all_repair_a_foreign_tool() {
+    let mut ws = Workspace::default_push();
+    let (uri, published) = ws.open(".factory/droids/reviewer.md", DROID_WITH_BASH);
+    let d = find_diagnostic(&published, "foreign-tool");
+    let actions = code_actions(&mut ws, &uri, d["range"].clone(), json!([d]), None);
+    let fix = actions.iter().find(|a| a["title"] == "Replace `Bash` with `Execute`").expect("the quick fix");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "foreign-tool");
+    assert_eq!(fix["edit"]["changes"][&uri], json!([{"range": d["range"], "newText": "Execute"}]));
+
+    // `source.fixAll` (as editors request on save) gets only the fix-all action, which applies
+    // every safe fix of the file, even outside the requested range.
+    let top = range(json!({"line": 0, "character": 0}), json!({"line": 0, "character": 0}));
+    let fix_all = code_actions(&mut ws, &uri, top, json!([]), Some(json!(["source.fixAll"])));
+    assert_eq!(fix_all.len(), 1, "{fix_all:?}");
+    assert_eq!(fix_all[0]["kind"], "source.fixAll.agentls");
+    let edits = fix_all[0]["edit"]["changes"][&uri].as_array().unwrap();
+    assert!(edits.iter().any(|e| e["newText"] == "Execute" && e["range"] == d["range"]), "{edits:?}");
 }
 
 #[test]
 fn quick_fixes_come_from_diagnostic_data_of_the_current_version() {
-    let (mut ws, uri, _) = open_at(".factory/droids/reviewer.md", "---\nname: reviewer\ntools: [\"Bash\"]\n---\n$0");
-    let culprit = range(json!({"line": 2, "character": 9}), json!({"line": 2, "character": 13}));
+    let (mut ws, uri, _) = open_at("notes/plain.md", "# Notes\n\nNothing to fix here.\n$0");
+    let culprit = range(json!({"line": 2, "character": 0}), json!({"line": 2, "character": 7}));
     let diag = |version: i32| {
         json!({
-            "range": culprit, "message": "unknown tool", "source": "agentls", "code": "unknown-tool",
+            "range": culprit, "message": "test", "source": "agentls", "code": "test-rule",
             "data": {"version": version, "fixes": [
-                {"title": "Replace `Bash` with `Execute`", "safe": true, "edits": [{"range": culprit, "newText": "Execute"}]}
+                {"title": "Fabricated fix", "safe": true, "edits": [{"range": culprit, "newText": "Something"}]}
             ]}
         })
     };
     let actions = code_actions(&mut ws, &uri, culprit.clone(), json!([diag(1)]), None);
-    let fix = actions.iter().find(|a| a["title"] == "Replace `Bash` with `Execute`").expect("the quick fix");
+    let fix = actions.iter().find(|a| a["title"] == "Fabricated fix").expect("the quick fix from data");
     assert_eq!(fix["kind"], "quickfix");
-    assert_eq!(fix["isPreferred"], true);
-    assert_eq!(fix["diagnostics"][0]["code"], "unknown-tool");
-    assert_eq!(fix["edit"]["changes"][&uri][0]["newText"], "Execute");
+    assert_eq!(fix["diagnostics"][0]["code"], "test-rule");
+    assert_eq!(fix["edit"]["changes"][&uri][0]["newText"], "Something");
     // Data computed for another version would edit the wrong place: it is not used.
     let stale = code_actions(&mut ws, &uri, culprit.clone(), json!([diag(0)]), None);
-    assert!(stale.iter().all(|a| a["title"] != "Replace `Bash` with `Execute`"));
+    assert!(stale.iter().all(|a| a["title"] != "Fabricated fix"));
     // `only` filters by kind prefix.
-    let only_fix_all = code_actions(&mut ws, &uri, culprit.clone(), json!([diag(1)]), Some(json!(["source.fixAll"])));
-    assert!(only_fix_all.iter().all(|a| a["kind"].as_str().unwrap().starts_with("source.fixAll")));
+    let only = Some(json!(["refactor"]));
+    let refactors = code_actions(&mut ws, &uri, culprit.clone(), json!([diag(1)]), only);
+    assert!(refactors.iter().all(|a| a["kind"].as_str().unwrap().starts_with("refactor")));
+}
+
+#[test]
+fn completion_offers_factory_tools_in_a_droid() {
+    let (mut ws, uri, pos) = open_at(".factory/droids/reviewer.md", DROID_IN_TOOLS);
+    let items = completion_items(&mut ws, &uri, &pos);
+    let execute = items.iter().find(|i| i["label"] == "Execute").expect("Execute is offered");
+    assert!(execute["documentation"]["kind"] == "markdown" || execute["documentation"].is_null());
+    assert!(!completion_labels(&mut ws, &uri, &pos).iter().any(|l| l == "Bash"), "Bash is a Claude Code tool");
+}
+
+#[test]
+fn hover_explains_keys_in_markdown() {
+    let (mut ws, uri, _) = open_at(".factory/droids/reviewer.md", DROID_IN_TOOLS);
+    let on_tools_key = json!({"line": 3, "character": 2});
+    let md = hover_markdown(&mut ws, &uri, &on_tools_key).expect("hover on `tools`");
+    assert!(!md.trim().is_empty());
+    let nowhere = json!({"line": 500, "character": 500});
+    let _ = hover_markdown(&mut ws, &uri, &nowhere);
+}
+
+#[test]
+fn outline_folds_and_tokens_cover_the_droid() {
+    let (mut ws, uri, _) = open_at(".factory/droids/reviewer.md", DROID_IN_TOOLS);
+    let names = symbol_names(&mut ws, &uri);
+    assert!(names.iter().any(|(_, n)| n == "tools"), "{names:?}");
+    assert!(names.iter().any(|(_, n)| n.contains("Reviewer")), "{names:?}");
+    let folds = fold_lines(&mut ws, &uri);
+    // The frontmatter folds from its opening to its closing `---`; the fenced code block and the sections fold too.
+    assert!(folds.contains(&(0, 5)), "{folds:?}");
+    assert!(folds.contains(&(12, 14)), "{folds:?}");
+    assert!(folds.contains(&(7, 14)), "the `# Reviewer` section: {folds:?}");
+    let tokens = semantic_tokens(&mut ws, &uri);
+    assert!(!tokens.is_empty());
+    // The `name` key on line 1 is a property token (legend index 0).
+    assert!(tokens.iter().any(|t| t[0] == 1 && t[1] == 0 && t[2] == 4 && t[3] == 0), "{tokens:?}");
 }

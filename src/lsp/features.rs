@@ -11,15 +11,13 @@ use crate::analysis::{self, Settings};
 use crate::diagnostic::{self, Span};
 use crate::{ide, policy, rules};
 
-/// The diagnostics of a document. An open policy file is checked as a policy (so its errors show
-/// while it is being edited); every other document goes to the engine with its path.
+/// The diagnostics of a document. An open policy file is checked as a policy (so its problems
+/// show while it is being edited); every other document goes to the engine with its path.
 pub fn diagnostics(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::Diagnostic> {
     let lines = snap.lines(flags.encoding);
     if let Some(path) = snap.path.as_deref().filter(|p| is_policy_file(p)) {
-        return match policy::parse(&snap.text, Some(path)) {
-            Ok(_) => Vec::new(),
-            Err(e) => vec![proto::policy_error_to_diagnostic(&lines, &e)],
-        };
+        let (_, problems) = policy::parse_all(&snap.text, Some(path));
+        return problems.iter().map(|e| proto::policy_error_to_diagnostic(&lines, e)).collect();
     }
     analysis::check(&snap.text, snap.path.as_deref(), settings)
         .iter()

@@ -19,7 +19,7 @@ use crate::text::{Encoding, LineCol, LineIndex};
 pub const SOURCE: &str = "agentls";
 
 /// The rule code of a diagnostic that reports a broken `.agentls.yaml`.
-pub const POLICY_ERROR_CODE: &str = "invalid-policy";
+pub const POLICY_ERROR_CODE: &str = "policy-error";
 
 /// The code action kind of "apply every safe fix".
 pub const FIX_ALL_KIND: &str = "source.fixAll.agentls";
@@ -177,14 +177,19 @@ pub fn diagnostic_code(d: &lsp::Diagnostic) -> Option<&str> {
     }
 }
 
-/// A broken policy file → an error diagnostic on the policy document.
+/// A problem of a policy file → a diagnostic on the policy document, with the problem's own
+/// severity. The parser's trailing " at line L column C" is dropped: the range already says it.
 pub fn policy_error_to_diagnostic(lines: &Lines, err: &PolicyError) -> lsp::Diagnostic {
+    let message = match err.message.rfind(" at line ") {
+        Some(at) if err.message[at..].contains(" column ") => &err.message[..at],
+        _ => err.message.as_str(),
+    };
     lsp::Diagnostic {
         range: lines.to_range(&err.span),
-        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        severity: Some(to_severity(err.severity)),
         code: Some(lsp::NumberOrString::String(POLICY_ERROR_CODE.to_string())),
         source: Some(SOURCE.to_string()),
-        message: err.message.clone(),
+        message: message.to_string(),
         ..Default::default()
     }
 }
