@@ -150,10 +150,12 @@ fn quick_fix_and_fix_all_repair_a_foreign_tool() {
     let (uri, published) = ws.open(".factory/droids/reviewer.md", DROID_WITH_BASH);
     let d = find_diagnostic(&published, "foreign-tool");
     let actions = code_actions(&mut ws, &uri, d["range"].clone(), json!([d]), None);
-    let fix = actions.iter().find(|a| a["title"] == "Replace `Bash` with `Execute`").expect("the quick fix");
+    let fixes: Vec<&Value> = actions.iter().filter(|a| a["title"] == "Replace `Bash` with `Execute`").collect();
+    assert_eq!(fixes.len(), 1, "the engine's fix and the one in `data` are the same action: {actions:?}");
+    let fix = fixes[0];
     assert_eq!(fix["kind"], "quickfix");
     assert_eq!(fix["isPreferred"], true);
-    assert_eq!(fix["diagnostics"][0]["code"], "foreign-tool");
+    assert_eq!(fix["diagnostics"][0], d, "the action carries the client's diagnostic");
     assert_eq!(fix["edit"]["changes"][&uri], json!([{"range": d["range"], "newText": "Execute"}]));
 
     // `source.fixAll` (as editors request on save) gets only the fix-all action, which applies
@@ -209,6 +211,15 @@ fn hover_explains_keys_in_markdown() {
     assert!(!md.trim().is_empty());
     let nowhere = json!({"line": 500, "character": 500});
     let _ = hover_markdown(&mut ws, &uri, &nowhere);
+}
+
+#[test]
+fn hover_on_a_diagnostic_explains_the_rule() {
+    let mut ws = Workspace::default_push();
+    let (uri, _) = ws.open(".factory/droids/reviewer.md", DROID_WITH_BASH);
+    let on_bash = json!({"line": 3, "character": 16});
+    let md = hover_markdown(&mut ws, &uri, &on_bash).expect("hover on `Bash`");
+    assert!(md.contains("Execute"), "{md}");
 }
 
 #[test]

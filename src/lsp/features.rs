@@ -8,7 +8,6 @@ use super::proto::{self, CompletionStyle};
 use super::session::is_policy_file;
 use super::store::Snapshot;
 use crate::analysis::{self, Settings};
-use crate::diagnostic::{self, Span};
 use crate::{ide, policy, rules};
 
 /// The diagnostics of a document. An open policy file is checked as a policy (so its problems
@@ -41,10 +40,12 @@ pub fn completion(
     lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: false, items })
 }
 
+/// Hover content, followed by the explanation of any diagnostic under the cursor.
 pub fn hover(snap: &Snapshot, settings: &Settings, flags: &ClientFlags, pos: lsp::Position) -> Option<lsp::Hover> {
     let lines = snap.lines(flags.encoding);
     let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
-    ide::hover(&a, lines.to_offset(pos)).map(|h| proto::to_hover(&lines, &h))
+    let diags = rules::run(&a);
+    ide::hover_with_diagnostics(&a, &diags, lines.to_offset(pos)).map(|h| proto::to_hover(&lines, &h))
 }
 
 pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::DocumentSymbolResponse {
@@ -70,12 +71,12 @@ pub fn semantic_tokens(snap: &Snapshot, settings: &Settings, flags: &ClientFlags
     proto::to_semantic_tokens(&lines, &ide::semantic_tokens(&a))
 }
 
-/// Code actions for a range: the fixes of the diagnostics there, the engine's own actions, and
-/// "fix all" applying every safe fix, filtered by the kinds the client asked for.
+/// Code actions for a range: the engine's (a quick fix per fix of each diagnostic there, section
+/// inserts, "fix all" applying every safe fix), then fixes carried in the `data` of the client's
+/// context diagnostics, filtered by the kinds the client asked for.
 ///
-/// Fixes come from `Diagnostic.data` when the client's diagnostic was computed for the current
-/// version; otherwise (stale or missing data, or a client that sends no context diagnostics) from
-/// the engine's diagnostics of the current text, so an edit never targets an outdated position.
+/// `data` fixes are used only when computed for the current version, so an edit never targets
+/// an outdated position; the engine's own fixes come from the current text.
 pub fn code_actions(
     snap: &Snapshot,
     settings: &Settings,
@@ -84,70 +85,41 @@ pub fn code_actions(
 ) -> Vec<lsp::CodeActionOrCommand> {
     let lines = snap.lines(flags.encoding);
     let uri = &snap.uri;
-    let range = lines.to_span(params.range);
     let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
     let fresh = rules::run(&a);
     let mut out = Actions::default();
 
-    for cd in &params.context.diagnostics {
-        let Some(data) = proto::from_diagnostic_data(cd).filter(|d| d.version == snap.version) else { continue };
-        for (i, f) in data.fixes.iter().enumerate() {
-            out.push(lsp::CodeAction {
-                title: f.title.clone(),
-                kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![cd.clone()]),
-                edit: Some(proto::to_workspace_edit(uri, f.edits.clone())),
-                is_preferred: Some(i == 0 && f.safe),
-                ..Default::default()
-            });
-        }
-    }
-
-    for d in fresh.iter().filter(|d| touches(&d.span, &range)) {
-        let converted = proto::to_diagnostic(&lines, d, snap.version);
-        // Prefer the client's own copy, so the client can link the action to what it shows.
-        let shown = params
-            .context
-            .diagnostics
-            .iter()
-            .find(|cd| cd.range == converted.range && proto::diagnostic_code(cd) == Some(d.code))
-            .cloned()
-            .unwrap_or(converted);
-        for (i, f) in d.fixes.iter().enumerate() {
-            out.push(lsp::CodeAction {
-                title: f.title.clone(),
-                kind: Some(lsp::CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![shown.clone()]),
-                edit: Some(proto::to_workspace_edit(uri, lines.to_text_edits(&f.edits))),
-                is_preferred: Some(i == 0 && f.safe),
-                ..Default::default()
-            });
-        }
-    }
-
-    let engine_actions = ide::code_actions(&a, &fresh, range);
-    let engine_fix_all = engine_actions.iter().any(|x| x.kind == ide::ActionKind::FixAll);
-    for act in &engine_actions {
+    for act in ide::code_actions(&a, &fresh, lines.to_span(params.range)) {
+        let fixed = act.fixes.and_then(|i| fresh.get(i)).map(|d| {
+            let converted = proto::to_diagnostic(&lines, d, snap.version);
+            // Prefer the client's own copy, so the client links the action to what it shows.
+            let shown = params
+                .context
+                .diagnostics
+                .iter()
+                .find(|cd| cd.range == converted.range && proto::diagnostic_code(cd) == Some(d.code));
+            vec![shown.cloned().unwrap_or(converted)]
+        });
         out.push(lsp::CodeAction {
             title: act.title.clone(),
             kind: Some(proto::to_code_action_kind(act.kind)),
-            diagnostics: act
-                .fixes
-                .and_then(|i| fresh.get(i))
-                .map(|d| vec![proto::to_diagnostic(&lines, d, snap.version)]),
+            diagnostics: fixed,
             edit: Some(proto::to_workspace_edit(uri, lines.to_text_edits(&act.edits))),
             is_preferred: act.preferred.then_some(true),
             ..Default::default()
         });
     }
 
-    if !engine_fix_all {
-        let edits = safe_fix_edits(&fresh);
-        if !edits.is_empty() {
+    for cd in &params.context.diagnostics {
+        let Some(data) = proto::from_diagnostic_data(cd).filter(|d| d.version == snap.version) else { continue };
+        let one_safe = data.fixes.len() == 1 && data.fixes[0].safe;
+        for f in &data.fixes {
             out.push(lsp::CodeAction {
-                title: "Fix all safely fixable problems (agentls)".to_string(),
-                kind: Some(lsp::CodeActionKind::new(proto::FIX_ALL_KIND)),
-                edit: Some(proto::to_workspace_edit(uri, lines.to_text_edits(&edits))),
+                title: f.title.clone(),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![cd.clone()]),
+                edit: Some(proto::to_workspace_edit(uri, f.edits.clone())),
+                is_preferred: one_safe.then_some(true),
                 ..Default::default()
             });
         }
@@ -173,12 +145,6 @@ impl Actions {
     }
 }
 
-/// Whether a diagnostic's span meets the requested range (touching counts: a cursor right after
-/// the culprit still gets its fix).
-fn touches(span: &Span, range: &Span) -> bool {
-    span.start <= range.end && range.start <= span.end
-}
-
 /// `only` filtering as the spec describes it: `source.fixAll` asks for `source.fixAll.agentls`.
 fn kind_requested(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
     let Some(only) = only else { return true };
@@ -188,40 +154,9 @@ fn kind_requested(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKi
     })
 }
 
-/// The edits of every diagnostic's first safe fix, skipping a fix when any of its edits would
-/// overlap an edit already taken, so the result is a valid LSP edit list.
-fn safe_fix_edits(diags: &[diagnostic::Diagnostic]) -> Vec<diagnostic::TextEdit> {
-    let overlaps = |a: &Span, b: &Span| (a.start < b.end && b.start < a.end) || a.start == b.start;
-    let mut taken: Vec<diagnostic::TextEdit> = Vec::new();
-    for fix in diags.iter().filter_map(|d| d.fixes.iter().find(|f| f.safe)) {
-        let clashes = fix.edits.iter().any(|e| taken.iter().any(|t| overlaps(&e.span, &t.span)));
-        if !clashes {
-            taken.extend(fix.edits.iter().cloned());
-        }
-    }
-    taken.sort_by_key(|e| (e.span.start, e.span.end));
-    taken
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Diagnostic, Fix, Severity, TextEdit};
-
-    #[test]
-    fn fix_all_takes_first_safe_fix_without_overlaps() {
-        let edit = |span: Span, t: &str| TextEdit { span, new_text: t.into() };
-        let fix = |safe, edits| Fix { title: "f".into(), edits, safe };
-        let diags = vec![
-            Diagnostic::new("a", Severity::Warning, 0..3, "m")
-                .with_fix(fix(false, vec![edit(0..3, "unsafe")]))
-                .with_fix(fix(true, vec![edit(0..3, "x")])),
-            Diagnostic::new("b", Severity::Warning, 2..5, "m").with_fix(fix(true, vec![edit(2..5, "y")])),
-            Diagnostic::new("c", Severity::Warning, 7..8, "m").with_fix(fix(true, vec![edit(7..8, "z")])),
-        ];
-        let got: Vec<_> = safe_fix_edits(&diags).into_iter().map(|e| e.new_text).collect();
-        assert_eq!(got, vec!["x", "z"]);
-    }
 
     #[test]
     fn only_matches_kind_prefixes() {
