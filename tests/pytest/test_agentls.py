@@ -1,5 +1,6 @@
 """The language server driven by pytest-lsp (pygls + lsprotocol), a client independent of ours."""
 
+import asyncio
 import os
 import pathlib
 
@@ -12,13 +13,15 @@ SEED = (ROOT / "tests" / "fixtures" / "seed-droid.md").read_text()
 WS = "file:///ws"
 DROID = f"{WS}/.factory/droids/senior-backend-developer.md"
 CLAUDE = f"{WS}/.claude/agents/senior-backend-developer.md"
+SERVER_CAPS: dict[str, bool] = {}
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[os.environ["AGENTLS_BIN"], "lsp"]))
 async def client(lsp_client: LanguageClient):
     # Neovim's capabilities: push diagnostics are what this suite observes.
     caps = client_capabilities("neovim")
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=caps, root_uri=WS))
+    result = await lsp_client.initialize_session(types.InitializeParams(capabilities=caps, root_uri=WS))
+    SERVER_CAPS["pull"] = result.capabilities.diagnostic_provider is not None
     yield
     await lsp_client.shutdown_session()
 
@@ -32,14 +35,16 @@ def open_doc(client: LanguageClient, uri: str, text: str, version: int = 1) -> N
 
 
 async def diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    """Pushed diagnostics if the server pushes them, else pulled."""
+    """Pulled diagnostics when the server offers pull (it then stops pushing), else pushed ones."""
+    if client.capabilities is not None and SERVER_CAPS.get("pull"):
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        return report.items
     for _ in range(50):
         if uri in client.diagnostics:
             return client.diagnostics[uri]
-        try:
-            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        except Exception:  # noqa: BLE001 - fall back to pull below
-            break
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=10)
     report = await client.text_document_diagnostic_async(
         types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
