@@ -71,7 +71,7 @@ pub(super) fn check(cx: &mut Ctx) {
         let key = spec.name.clone();
         let placeholder = if key == "name" { cx.a.file_stem.clone().unwrap_or_default() } else { String::new() };
         let msg = format!("{} needs `{key}`: {}", dialect.a_noun(), first_sentence(&spec.doc));
-        if let Some(d) = cx.emit("missing-required-key", fm.open.clone(), msg) {
+        if let Some(d) = cx.emit("missing-required-key", fm.close.clone().unwrap_or(fm.open.clone()), msg) {
             let t = format!("{key}: {placeholder}{nl}");
             d.fixes.push(fix(format!("Add `{key}`"), insert_at..insert_at, t, false));
         }
