@@ -263,7 +263,7 @@ fn description(rng: &mut Rng, d: &Dialect) -> String {
     for _ in 0..1 + rng.below(3) {
         sentence(rng, d, &mut s);
     }
-    s.trim_end().replace('`', "").replace(':', "")
+    s.trim_end().replace(['`', ':'], "")
 }
 
 fn tool_list(rng: &mut Rng, d: &Dialect, mistake: bool) -> Vec<&'static str> {
