@@ -6,6 +6,7 @@
 //! text parsed again, so one broken line does not hide the rest of the frontmatter.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle};
 
@@ -190,6 +191,9 @@ struct Open {
     /// Keys seen so far (mappings), for duplicate detection.
     pending_key: Option<Node>,
     entries: Vec<Entry>,
+    /// Where each key text was first seen (byte offset), so finding a repeat costs one lookup
+    /// rather than a scan of every earlier entry (quadratic for a frontmatter of many keys).
+    first_seen: HashMap<String, usize>,
 }
 
 enum OpenKind {
@@ -242,13 +246,14 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
             OpenKind::Map => match top.pending_key.take() {
                 None => {
                     if let Some(k) = node.as_str() {
-                        if let Some(first) = top.entries.iter().find(|e| e.key.as_str() == Some(k)) {
-                            let line_hint = first.key.span.start;
+                        if let Some(&line_hint) = top.first_seen.get(k) {
                             duplicates.push(Problem {
                                 kind: ProblemKind::DuplicateKey,
                                 span: node.span.clone(),
                                 message: format!("duplicate key `{k}` (first defined at byte {line_hint})"),
                             });
+                        } else {
+                            top.first_seen.insert(k.to_string(), node.span.start);
                         }
                     }
                     top.pending_key = Some(node);
@@ -280,7 +285,15 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
                 // A block collection's start event is empty; a flow one covers its bracket.
                 let flow = e > s;
                 let kind = if matches!(event, Event::SequenceStart(..)) { OpenKind::Seq } else { OpenKind::Map };
-                stack.push(Open { start: s, kind, flow, items: Vec::new(), pending_key: None, entries: Vec::new() });
+                stack.push(Open {
+                    start: s,
+                    kind,
+                    flow,
+                    items: Vec::new(),
+                    pending_key: None,
+                    entries: Vec::new(),
+                    first_seen: HashMap::new(),
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if skipped > 0 {
