@@ -1,6 +1,66 @@
 //! The language server (`agentls lsp`), over stdio. All LSP types live under this module.
+//!
+//! Layout: `server` routes each LSP method (decode → engine → encode) and owns the panic guard;
+//! `features` holds the synchronous body of each request; `store` keeps the open documents
+//! (ropes, versions, snapshots); `session` keeps client flags, settings and cached policies;
+//! `proto` does every conversion between engine types and LSP types; `config` reads the editor
+//! settings; `capabilities` negotiates with the client; `transport` keeps malformed input from
+//! ending the session.
+//!
+//! Custom requests: `agentls/documentText` (`{textDocument: {uri}}` → `{uri, version, text}` or
+//! `null`) returns the server's copy of an open document; debug builds also answer
+//! `agentls/debugPanic` with an `InternalError` produced by a deliberate panic.
 
-/// Serves LSP on stdin/stdout until `exit`; returns the process exit code.
+#![deny(clippy::print_stdout)]
+
+mod capabilities;
+mod config;
+mod features;
+mod proto;
+mod server;
+mod session;
+mod store;
+mod transport;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP on stdin/stdout until `exit`; returns the process exit code: 0 when `shutdown`
+/// came before `exit` (or before stdin closed), 1 otherwise, as the specification asks.
 pub fn run() -> i32 {
-    0
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("agentls: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The stdin reader sits in a blocking read on tokio's blocking pool; waiting for it would
+    // keep the process alive after `exit` until the client closes the pipe.
+    runtime.shutdown_background();
+    code
+}
+
+/// Serves LSP over any byte streams; returns the exit code as [`run`] does.
+pub async fn serve<I, O>(input: I, output: O) -> i32
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite,
+{
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let builder = LspService::build(move |client| server::Backend::new(client, flag))
+        .custom_method("agentls/documentText", server::Backend::document_text);
+    #[cfg(debug_assertions)]
+    let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);
+    let (service, socket) = builder.finish();
+    Server::new(transport::sanitized(input), output, socket).serve(service).await;
+    if shut_down.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
 }

@@ -145,21 +145,24 @@ fn mention_re() -> &'static Regex {
     })
 }
 
-fn mentions(cx: &mut Ctx) {
-    let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
-    let a = cx.a;
-    let text = cx.text;
-    let fm = a.parsed.frontmatter.as_ref().expect("checked");
-    let granted: Option<ToolList> = cat
-        .tool_keys
+/// The tools a file's frontmatter grants (its first allow-list key), when that is a readable list.
+pub(crate) fn granted_tools(a: &crate::analysis::Analysis, cat: &catalog::Catalog) -> Option<ToolList> {
+    let fm = a.parsed.frontmatter.as_ref()?;
+    cat.tool_keys
         .iter()
         .filter(|k| !k.to_ascii_lowercase().starts_with("disallowed"))
         .find_map(|k| fm.get(k))
-        .map(|e| tools::read(e, text))
-        .filter(|l| !matches!(l.shape, Shape::Empty | Shape::Other | Shape::Map));
+        .map(|e| tools::read(e, a.text))
+        .filter(|l| !matches!(l.shape, Shape::Empty | Shape::Other | Shape::Map))
+}
+
+/// Mentions of known tool names in the body's prose and inline code within `within`, sorted by position.
+pub(crate) fn tool_mentions(a: &crate::analysis::Analysis, within: Span) -> Vec<(String, Span)> {
+    let text = a.text;
     let known = known_tools();
+    let inside = |r: &Span| r.start >= within.start && r.end <= within.end;
     let mut found: Vec<(String, Span)> = Vec::new();
-    for r in &a.parsed.body.prose {
+    for r in a.parsed.body.prose.iter().filter(|r| inside(r)) {
         let s = &text[r.clone()];
         for c in mention_re().captures_iter(s) {
             if let Some(m) = c.get(1).or_else(|| c.get(2)) {
@@ -169,13 +172,22 @@ fn mentions(cx: &mut Ctx) {
             }
         }
     }
-    for r in &a.parsed.body.inline_code {
+    for r in a.parsed.body.inline_code.iter().filter(|r| inside(r)) {
         let s = &text[r.clone()];
         if s.len() >= 4 && known.contains_key(s) {
             found.push((s.to_string(), r.clone()));
         }
     }
     found.sort_by_key(|(_, s)| s.start);
+    found
+}
+
+fn mentions(cx: &mut Ctx) {
+    let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
+    let a = cx.a;
+    let text = cx.text;
+    let granted = granted_tools(a, cat);
+    let found = tool_mentions(a, a.parsed.body.span.clone());
     for (name, span) in found {
         let is_granted = |n: &str| granted.as_ref().is_none_or(|g| covers(cat, g, n));
         match resolve(cat, dialect, &name, false) {
@@ -222,7 +234,7 @@ fn mentions(cx: &mut Ctx) {
 }
 
 /// True when the tool list grants `name` directly, by alias, or through a category.
-fn covers(cat: &catalog::Catalog, list: &ToolList, name: &str) -> bool {
+pub(crate) fn covers(cat: &catalog::Catalog, list: &ToolList, name: &str) -> bool {
     list.items.iter().any(|i| {
         let same = if cat.tools_case_insensitive { i.name.eq_ignore_ascii_case(name) } else { i.name == name };
         same || cat.tool(&i.name).is_some_and(|t| t.name == name)

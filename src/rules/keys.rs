@@ -7,7 +7,7 @@ use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, FileKind};
 use crate::syntax::{Node, ScalarKind, Value};
 
-fn kind_id(k: FileKind) -> &'static str {
+pub(crate) fn kind_id(k: FileKind) -> &'static str {
     match k {
         FileKind::Agent => "agent",
         FileKind::Prompt => "prompt",
@@ -15,7 +15,8 @@ fn kind_id(k: FileKind) -> &'static str {
     }
 }
 
-fn applies(spec: &KeySpec, kind: FileKind) -> bool {
+/// True when the key is read in this kind of file.
+pub(crate) fn applies(spec: &KeySpec, kind: FileKind) -> bool {
     spec.kinds.is_empty() || spec.kinds.iter().any(|k| k == kind_id(kind))
 }
 
@@ -208,7 +209,7 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
 }
 
 /// Matches with a cached compiled regex; `None` when the pattern does not compile.
-pub(super) fn regex_is_match(pattern: &str, s: &str) -> Option<bool> {
+pub(crate) fn regex_is_match(pattern: &str, s: &str) -> Option<bool> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();

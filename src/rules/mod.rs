@@ -2,13 +2,13 @@
 //! metadata (default severity, summary, documentation for `agentls explain`) is data, in
 //! `data/rules.yaml`; the policy can change any rule's severity or turn it off.
 
-mod body;
+pub(crate) mod body;
 mod identity;
-mod keys;
+pub(crate) mod keys;
 mod model;
 mod suppress;
 mod syntax;
-mod tools;
+pub(crate) mod tools;
 
 use std::sync::OnceLock;
 

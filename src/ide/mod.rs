@@ -1,6 +1,14 @@
 //! Editor features computed from an [`Analysis`]: completion, hover, outline, folding, code actions
 //! and semantic tokens. LSP-free: byte spans in, engine types out; `lsp` converts them.
 
+mod actions;
+mod completion;
+mod context;
+mod folding;
+mod hover;
+mod symbols;
+mod tokens;
+
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Span, TextEdit};
 
@@ -33,8 +41,8 @@ pub struct Completion {
 }
 
 /// Completions at byte `offset`.
-pub fn completions(_a: &Analysis, _offset: usize) -> Vec<Completion> {
-    Vec::new()
+pub fn completions(a: &Analysis, offset: usize) -> Vec<Completion> {
+    completion::completions(a, offset)
 }
 
 /// Hover content at byte `offset`.
@@ -45,8 +53,15 @@ pub struct Hover {
     pub markdown: String,
 }
 
-pub fn hover(_a: &Analysis, _offset: usize) -> Option<Hover> {
-    None
+pub fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
+    hover::hover(a, offset)
+}
+
+/// [`hover`], followed by the explanation of each diagnostic whose range holds `offset` (its
+/// message and the rule's documentation from `data/rules.yaml`). Without other hover content, the
+/// span is the innermost such diagnostic's.
+pub fn hover_with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize) -> Option<Hover> {
+    hover::with_diagnostics(a, diags, offset)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +84,14 @@ pub struct Symbol {
     pub children: Vec<Symbol>,
 }
 
-pub fn symbols(_a: &Analysis) -> Vec<Symbol> {
-    Vec::new()
+/// The outline: a `Frontmatter` symbol with one child per key, then the heading tree.
+pub fn symbols(a: &Analysis) -> Vec<Symbol> {
+    symbols::symbols(a)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FoldKind {
+    /// The frontmatter block, and multi-line values inside it (block lists, long flow lists).
     Frontmatter,
     Section,
     Code,
@@ -86,8 +103,9 @@ pub struct Fold {
     pub kind: FoldKind,
 }
 
-pub fn folds(_a: &Analysis) -> Vec<Fold> {
-    Vec::new()
+/// Folding ranges: the frontmatter, its multi-line values, each section and each fenced code block.
+pub fn folds(a: &Analysis) -> Vec<Fold> {
+    folding::folds(a)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,8 +130,8 @@ pub struct Action {
 }
 
 /// Code actions for the byte range `range`, given the file's current diagnostics.
-pub fn code_actions(_a: &Analysis, _diags: &[Diagnostic], _range: Span) -> Vec<Action> {
-    Vec::new()
+pub fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> Vec<Action> {
+    actions::code_actions(a, diags, range)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +148,26 @@ pub struct Token {
     pub deprecated: bool,
 }
 
-pub fn semantic_tokens(_a: &Analysis) -> Vec<Token> {
-    Vec::new()
+/// Keys, tool names and models of the frontmatter, sorted by position.
+pub fn semantic_tokens(a: &Analysis) -> Vec<Token> {
+    tokens::semantic_tokens(a)
+}
+
+/// Moves `offset` into the text and back onto a character boundary.
+pub(crate) fn clamp_offset(text: &str, offset: usize) -> usize {
+    let mut o = offset.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o
+}
+
+/// The start of the line holding `offset` (lines end at `\n`, `\r\n` or a lone `\r`).
+pub(crate) fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind(['\n', '\r']).map_or(0, |p| p + 1)
+}
+
+/// The end of the line holding `offset`, before its line break.
+pub(crate) fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..].find(['\n', '\r']).map_or(text.len(), |p| offset + p)
 }

@@ -1,0 +1,129 @@
+//! What the client can do (resolved once into flat booleans) and what the server announces.
+
+use serde_json::Value;
+use tower_lsp_server::ls_types as lsp;
+
+use super::proto;
+use crate::text::Encoding;
+
+/// Characters after which clients should ask for completions: quotes and list punctuation in
+/// YAML values, `#` for body headings, `:` after a key, `-` for block list items.
+pub const TRIGGER_CHARACTERS: [&str; 7] = ["\"", ",", "[", " ", "#", ":", "-"];
+
+/// The client capabilities the server acts on, resolved once in `initialize`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientFlags {
+    /// UTF-8 when the client offers it, else the LSP default UTF-16.
+    pub encoding: Encoding,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); the server then never pushes.
+    pub pull_diagnostics: bool,
+    /// The client accepts `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
+    /// `workspace/didChangeWatchedFiles` may be registered dynamically.
+    pub watch_files: bool,
+    /// The client answers `workspace/configuration`.
+    pub configuration: bool,
+    pub snippets: bool,
+    pub completion_deprecated_tag: bool,
+    pub hierarchical_symbols: bool,
+}
+
+impl ClientFlags {
+    pub fn from_capabilities(caps: &lsp::ClientCapabilities) -> ClientFlags {
+        // Looking fields up by JSON pointer keeps the many nested `Option`s out of the way; the
+        // capabilities arrive as JSON anyway.
+        let v = serde_json::to_value(caps).unwrap_or(Value::Null);
+        let flag = |ptr: &str| v.pointer(ptr).and_then(Value::as_bool).unwrap_or(false);
+        let offers_utf8 = v
+            .pointer("/general/positionEncodings")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|e| e.as_str() == Some("utf-8")));
+        let deprecated_tag = v
+            .pointer("/textDocument/completion/completionItem/tagSupport/valueSet")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|t| t.as_u64() == Some(1)));
+        ClientFlags {
+            encoding: if offers_utf8 { Encoding::Utf8 } else { Encoding::Utf16 },
+            pull_diagnostics: v.pointer("/textDocument/diagnostic").is_some_and(Value::is_object),
+            diagnostic_refresh: flag("/workspace/diagnostics/refreshSupport"),
+            watch_files: flag("/workspace/didChangeWatchedFiles/dynamicRegistration"),
+            configuration: flag("/workspace/configuration"),
+            snippets: flag("/textDocument/completion/completionItem/snippetSupport"),
+            completion_deprecated_tag: deprecated_tag,
+            hierarchical_symbols: flag("/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport"),
+        }
+    }
+}
+
+/// The capabilities announced in the `initialize` result.
+pub fn server_capabilities(flags: &ClientFlags) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(proto::to_position_encoding_kind(flags.encoding)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+            will_save: None,
+            will_save_wait_until: None,
+            // Saving `.agentls.yaml` reloads the policy even when the client cannot watch files.
+            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+        })),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(TRIGGER_CHARACTERS.iter().map(|c| c.to_string()).collect()),
+            resolve_provider: Some(false),
+            ..Default::default()
+        }),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![
+                lsp::CodeActionKind::QUICKFIX,
+                lsp::CodeActionKind::REFACTOR_REWRITE,
+                lsp::CodeActionKind::new(proto::FIX_ALL_KIND),
+            ]),
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            lsp::SemanticTokensOptions {
+                legend: proto::semantic_tokens_legend(),
+                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: Default::default(),
+            },
+        )),
+        diagnostic_provider: flags.pull_diagnostics.then(|| {
+            lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                identifier: Some(proto::SOURCE.to_string()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            })
+        }),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(json: Value) -> ClientFlags {
+        ClientFlags::from_capabilities(&serde_json::from_value(json).unwrap())
+    }
+
+    #[test]
+    fn utf8_only_when_offered() {
+        assert_eq!(flags(serde_json::json!({})).encoding, Encoding::Utf16);
+        let offered = serde_json::json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}});
+        assert_eq!(flags(offered).encoding, Encoding::Utf8);
+        let utf32 = serde_json::json!({"general": {"positionEncodings": ["utf-32"]}});
+        assert_eq!(flags(utf32).encoding, Encoding::Utf16);
+    }
+
+    #[test]
+    fn pull_diagnostics_when_the_client_has_the_capability() {
+        assert!(!flags(serde_json::json!({})).pull_diagnostics);
+        assert!(flags(serde_json::json!({"textDocument": {"diagnostic": {}}})).pull_diagnostics);
+    }
+}

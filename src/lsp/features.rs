@@ -1,0 +1,170 @@
+//! The synchronous body of each request: LSP params in, engine call, LSP result out. The server
+//! runs these inside its panic guard; they never await and never touch shared state.
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::capabilities::ClientFlags;
+use super::proto::{self, CompletionStyle};
+use super::session::is_policy_file;
+use super::store::Snapshot;
+use crate::analysis::{self, Settings};
+use crate::{ide, policy, rules};
+
+/// The diagnostics of a document. An open policy file is checked as a policy (so its problems
+/// show while it is being edited); every other document goes to the engine with its path.
+pub fn diagnostics(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::Diagnostic> {
+    let lines = snap.lines(flags.encoding);
+    if let Some(path) = snap.path.as_deref().filter(|p| is_policy_file(p)) {
+        let (_, problems) = policy::parse_all(&snap.text, Some(path));
+        return problems.iter().map(|e| proto::policy_error_to_diagnostic(&lines, e)).collect();
+    }
+    analysis::check(&snap.text, snap.path.as_deref(), settings)
+        .iter()
+        .map(|d| proto::to_diagnostic(&lines, d, snap.version))
+        .collect()
+}
+
+pub fn completion(
+    snap: &Snapshot,
+    settings: &Settings,
+    flags: &ClientFlags,
+    pos: lsp::Position,
+) -> lsp::CompletionResponse {
+    let lines = snap.lines(flags.encoding);
+    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let style = CompletionStyle { snippets: flags.snippets, deprecated_tag: flags.completion_deprecated_tag };
+    let items = ide::completions(&a, lines.to_offset(pos))
+        .iter()
+        .map(|c| proto::to_completion_item(&lines, c, style))
+        .collect();
+    lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: false, items })
+}
+
+/// Hover content, followed by the explanation of any diagnostic under the cursor.
+pub fn hover(snap: &Snapshot, settings: &Settings, flags: &ClientFlags, pos: lsp::Position) -> Option<lsp::Hover> {
+    let lines = snap.lines(flags.encoding);
+    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let diags = rules::run(&a);
+    ide::hover_with_diagnostics(&a, &diags, lines.to_offset(pos)).map(|h| proto::to_hover(&lines, &h))
+}
+
+pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::DocumentSymbolResponse {
+    let lines = snap.lines(flags.encoding);
+    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let symbols = ide::symbols(&a);
+    if flags.hierarchical_symbols {
+        lsp::DocumentSymbolResponse::Nested(proto::to_document_symbols(&lines, &symbols))
+    } else {
+        lsp::DocumentSymbolResponse::Flat(proto::to_symbol_information(&lines, &snap.uri, &symbols))
+    }
+}
+
+pub fn folding_ranges(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::FoldingRange> {
+    let lines = snap.lines(flags.encoding);
+    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    ide::folds(&a).iter().filter_map(|f| proto::to_folding_range(&lines, f)).collect()
+}
+
+pub fn semantic_tokens(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::SemanticTokens {
+    let lines = snap.lines(flags.encoding);
+    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    proto::to_semantic_tokens(&lines, &ide::semantic_tokens(&a))
+}
+
+/// Code actions for a range: the engine's (a quick fix per fix of each diagnostic there, section
+/// inserts, "fix all" applying every safe fix), then fixes carried in the `data` of the client's
+/// context diagnostics, filtered by the kinds the client asked for.
+///
+/// `data` fixes are used only when computed for the current version, so an edit never targets
+/// an outdated position; the engine's own fixes come from the current text.
+pub fn code_actions(
+    snap: &Snapshot,
+    settings: &Settings,
+    flags: &ClientFlags,
+    params: &lsp::CodeActionParams,
+) -> Vec<lsp::CodeActionOrCommand> {
+    let lines = snap.lines(flags.encoding);
+    let uri = &snap.uri;
+    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let fresh = rules::run(&a);
+    let mut out = Actions::default();
+
+    for act in ide::code_actions(&a, &fresh, lines.to_span(params.range)) {
+        let fixed = act.fixes.and_then(|i| fresh.get(i)).map(|d| {
+            let converted = proto::to_diagnostic(&lines, d, snap.version);
+            // Prefer the client's own copy, so the client links the action to what it shows.
+            let shown = params
+                .context
+                .diagnostics
+                .iter()
+                .find(|cd| cd.range == converted.range && proto::diagnostic_code(cd) == Some(d.code));
+            vec![shown.cloned().unwrap_or(converted)]
+        });
+        out.push(lsp::CodeAction {
+            title: act.title.clone(),
+            kind: Some(proto::to_code_action_kind(act.kind)),
+            diagnostics: fixed,
+            edit: Some(proto::to_workspace_edit(uri, lines.to_text_edits(&act.edits))),
+            is_preferred: act.preferred.then_some(true),
+            ..Default::default()
+        });
+    }
+
+    for cd in &params.context.diagnostics {
+        let Some(data) = proto::from_diagnostic_data(cd).filter(|d| d.version == snap.version) else { continue };
+        let one_safe = data.fixes.len() == 1 && data.fixes[0].safe;
+        for f in &data.fixes {
+            out.push(lsp::CodeAction {
+                title: f.title.clone(),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![cd.clone()]),
+                edit: Some(proto::to_workspace_edit(uri, f.edits.clone())),
+                is_preferred: one_safe.then_some(true),
+                ..Default::default()
+            });
+        }
+    }
+
+    let only = params.context.only.as_deref();
+    out.0
+        .into_iter()
+        .filter(|act| act.kind.as_ref().is_none_or(|k| kind_requested(only, k)))
+        .map(lsp::CodeActionOrCommand::CodeAction)
+        .collect()
+}
+
+/// Code actions without duplicates (the same fix can come from `data` and from a fresh check).
+#[derive(Default)]
+struct Actions(Vec<lsp::CodeAction>);
+
+impl Actions {
+    fn push(&mut self, a: lsp::CodeAction) {
+        if !self.0.iter().any(|o| o.title == a.title && o.edit == a.edit) {
+            self.0.push(a);
+        }
+    }
+}
+
+/// `only` filtering as the spec describes it: `source.fixAll` asks for `source.fixAll.agentls`.
+fn kind_requested(only: Option<&[lsp::CodeActionKind]>, kind: &lsp::CodeActionKind) -> bool {
+    let Some(only) = only else { return true };
+    only.iter().any(|o| {
+        let (o, k) = (o.as_str(), kind.as_str());
+        k == o || k.strip_prefix(o).is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_matches_kind_prefixes() {
+        let k = lsp::CodeActionKind::new(proto::FIX_ALL_KIND);
+        assert!(kind_requested(None, &k));
+        assert!(kind_requested(Some(&[lsp::CodeActionKind::SOURCE_FIX_ALL]), &k));
+        assert!(kind_requested(Some(&[lsp::CodeActionKind::SOURCE]), &k));
+        assert!(!kind_requested(Some(&[lsp::CodeActionKind::QUICKFIX]), &k));
+        assert!(!kind_requested(Some(&[lsp::CodeActionKind::new("source.fix")]), &k));
+    }
+}

@@ -1,0 +1,458 @@
+//! `impl LanguageServer`: a thin router. Each handler decodes its params, updates or reads the
+//! store synchronously, runs the matching `features` function behind the panic guard, and only
+//! then awaits (to answer, publish or log).
+
+use std::fmt::Display;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{self, ErrorCode};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::capabilities::{self, ClientFlags};
+use super::config::Options;
+use super::features;
+use super::session::Session;
+use super::store::{self, Snapshot, Store};
+use crate::analysis::Settings;
+
+/// The id of the dynamic `workspace/didChangeWatchedFiles` registration.
+const WATCH_REGISTRATION_ID: &str = "agentls-watch-policy";
+
+/// The server as tower-lsp-server sees it: a cheap handle, so work that waits on the client can
+/// run in a spawned task.
+#[derive(Clone)]
+pub struct Backend(Arc<Inner>);
+
+impl std::ops::Deref for Backend {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct Inner {
+    client: Client,
+    store: Store,
+    session: Session,
+    /// Set by `shutdown`; decides the exit code after `exit`.
+    shut_down: Arc<AtomicBool>,
+    /// Messages produced during `initialize`, when the client may not receive logs yet.
+    pending_logs: Mutex<Vec<(lsp::MessageType, String)>>,
+}
+
+/// Params of the custom request `agentls/documentText`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentTextParams {
+    pub text_document: lsp::TextDocumentIdentifier,
+}
+
+/// Result of `agentls/documentText`: the server's copy of an open document.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentText {
+    pub uri: lsp::Uri,
+    pub version: i32,
+    pub text: String,
+}
+
+/// Runs `f`, turning a panic into an `InternalError` answer so one bug in the engine costs one
+/// request, not the session.
+fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        format!("internal error in {what}: {msg}")
+    })
+}
+
+fn internal_error(message: String) -> jsonrpc::Error {
+    jsonrpc::Error { code: ErrorCode::InternalError, message: message.into(), data: None }
+}
+
+fn level(typ: lsp::MessageType) -> &'static str {
+    match typ {
+        lsp::MessageType::ERROR => "error",
+        lsp::MessageType::WARNING => "warning",
+        lsp::MessageType::INFO => "info",
+        _ => "log",
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+        Backend(Arc::new(Inner {
+            client,
+            store: Store::default(),
+            session: Session::default(),
+            shut_down,
+            pending_logs: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// Runs `work` in its own task. Used for everything that sends requests to the client
+    /// (`workspace/configuration`, `client/registerCapability`, diagnostic refresh): a handler
+    /// awaiting the client's answer would keep tower-lsp-server from finishing after `exit` or
+    /// end of input, since it drains in-flight handlers before returning.
+    fn spawn<F, Fut>(&self, work: F)
+    where
+        F: FnOnce(Backend) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        tokio::spawn(work(self.clone()));
+    }
+
+    /// `agentls/documentText`: the server's copy of an open document (text and version), so
+    /// tests and editor integrations can check that incremental sync kept the text exact.
+    pub async fn document_text(&self, params: DocumentTextParams) -> jsonrpc::Result<Option<DocumentText>> {
+        Ok(self.store.get(&params.text_document.uri).map(|s| DocumentText {
+            uri: s.uri.clone(),
+            version: s.version,
+            text: s.text.clone(),
+        }))
+    }
+
+    /// `agentls/debugPanic` (debug builds only): panics inside the guard, to prove that a bug
+    /// answers one request with `InternalError` and the server keeps serving.
+    #[cfg(debug_assertions)]
+    pub async fn debug_panic(&self) -> jsonrpc::Result<()> {
+        self.guarded("agentls/debugPanic", || panic!("deliberate panic for testing")).await
+    }
+}
+
+impl Inner {
+    fn flags(&self) -> ClientFlags {
+        self.session.flags()
+    }
+
+    /// Logs to stderr and to the client's log (`window/logMessage`); stdout is the protocol's.
+    async fn log(&self, typ: lsp::MessageType, msg: impl Display) {
+        eprintln!("agentls {}: {msg}", level(typ));
+        self.client.log_message(typ, msg).await;
+    }
+
+    /// Runs a synchronous request body behind the panic guard.
+    async fn guarded<T>(&self, what: &str, f: impl FnOnce() -> T) -> jsonrpc::Result<T> {
+        match guard(what, f) {
+            Ok(v) => Ok(v),
+            Err(msg) => {
+                self.log(lsp::MessageType::ERROR, &msg).await;
+                Err(internal_error(msg))
+            }
+        }
+    }
+
+    /// The analysis settings for a document; a newly found broken policy is shown to the user.
+    async fn settings_for(&self, snap: &Snapshot) -> Settings {
+        let (settings, news) = self.session.settings_for(snap.path.as_deref());
+        if let Some(msg) = news {
+            self.log(lsp::MessageType::WARNING, &msg).await;
+            self.client.show_message(lsp::MessageType::WARNING, format!("agentls: {msg}")).await;
+        }
+        settings
+    }
+
+    /// Pushes a document's diagnostics (unless the client pulls them).
+    async fn publish(&self, snap: Arc<Snapshot>) {
+        let flags = self.flags();
+        if flags.pull_diagnostics {
+            return;
+        }
+        let settings = self.settings_for(&snap).await;
+        let Ok(diags) = self.guarded("diagnostics", || features::diagnostics(&snap, &settings, &flags)).await else {
+            return;
+        };
+        // A newer change (or a close) may have landed meanwhile; it publishes for itself.
+        if self.store.version(&snap.uri) != Some(snap.version) {
+            return;
+        }
+        self.client.publish_diagnostics(snap.uri.clone(), diags, Some(snap.version)).await;
+    }
+
+    /// Re-checks every open document after settings or a policy changed.
+    async fn refresh_diagnostics(&self) {
+        let flags = self.flags();
+        if flags.pull_diagnostics {
+            if flags.diagnostic_refresh {
+                if let Err(e) = self.client.workspace_diagnostic_refresh().await {
+                    self.log(lsp::MessageType::WARNING, format!("diagnostic refresh failed: {e}")).await;
+                }
+            }
+            return;
+        }
+        for snap in self.store.all() {
+            self.publish(snap).await;
+        }
+    }
+
+    /// Applies a settings value; returns the messages to log.
+    fn apply_settings(&self, value: &Value) -> Vec<(lsp::MessageType, String)> {
+        match Options::from_value(value) {
+            Ok(None) => Vec::new(),
+            Ok(Some(options)) => {
+                let (config, warnings) = options.resolve(self.session.root().as_deref());
+                let mut logs = vec![(lsp::MessageType::INFO, format!("settings: {config:?}"))];
+                logs.extend(warnings.into_iter().map(|w| (lsp::MessageType::WARNING, w)));
+                self.session.set_config(config);
+                logs
+            }
+            Err(e) => vec![(lsp::MessageType::WARNING, format!("{e}; keeping the previous settings"))],
+        }
+    }
+
+    /// Asks the client for the `agentls` settings section, when it answers such requests.
+    async fn fetch_configuration(&self) -> Option<Value> {
+        if !self.flags().configuration {
+            return None;
+        }
+        let item = lsp::ConfigurationItem { scope_uri: None, section: Some("agentls".to_string()) };
+        match self.client.configuration(vec![item]).await {
+            Ok(mut values) if !values.is_empty() => Some(values.swap_remove(0)),
+            Ok(_) => None,
+            Err(e) => {
+                self.log(lsp::MessageType::WARNING, format!("workspace/configuration failed: {e}")).await;
+                None
+            }
+        }
+    }
+
+    async fn apply_and_log(&self, value: &Value) -> bool {
+        let logs = self.apply_settings(value);
+        let changed = !logs.is_empty();
+        for (typ, msg) in logs {
+            self.log(typ, msg).await;
+        }
+        changed
+    }
+
+    /// Watches `.agentls.yaml` files (and an explicit `policyPath`) so edits made outside the
+    /// editor reload the policy.
+    async fn register_watchers(&self) {
+        if !self.flags().watch_files {
+            return;
+        }
+        let mut globs = vec![format!("**/{}", crate::policy::FILE_NAME)];
+        if let Some(p) = self.session.config().policy_path {
+            globs.push(p.to_string_lossy().replace('\\', "/"));
+        }
+        let watchers = globs
+            .into_iter()
+            .map(|g| lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String(g), kind: None })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: WATCH_REGISTRATION_ID.to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.log(lsp::MessageType::WARNING, format!("cannot watch policy files: {e}")).await;
+        }
+    }
+
+    async fn reload_policies(&self, why: &str) {
+        self.log(lsp::MessageType::INFO, format!("reloading policies ({why})")).await;
+        self.session.invalidate_policies();
+        self.refresh_diagnostics().await;
+    }
+
+    /// Logs the start, applies pulled settings and registers file watchers.
+    async fn after_initialized(&self) {
+        let flags = self.flags();
+        let mode = if flags.pull_diagnostics { "pull" } else { "push" };
+        self.log(
+            lsp::MessageType::INFO,
+            format!("agentls {} ready: {:?} positions, {mode} diagnostics", env!("CARGO_PKG_VERSION"), flags.encoding),
+        )
+        .await;
+        let pending = std::mem::take(&mut *self.pending_logs.lock().unwrap_or_else(PoisonError::into_inner));
+        for (typ, msg) in pending {
+            self.log(typ, msg).await;
+        }
+        if let Some(value) = self.fetch_configuration().await {
+            if self.apply_and_log(&value).await {
+                self.refresh_diagnostics().await;
+            }
+        }
+        self.register_watchers().await;
+    }
+
+    async fn configuration_changed(&self, settings: Value) {
+        let mut value = settings;
+        if matches!(Options::from_value(&value), Ok(None)) {
+            // VS Code-style clients send an empty notification and expect a pull.
+            value = self.fetch_configuration().await.unwrap_or(Value::Null);
+        }
+        if self.apply_and_log(&value).await {
+            self.refresh_diagnostics().await;
+        }
+    }
+
+    fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
+        self.store.get(uri)
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> jsonrpc::Result<lsp::InitializeResult> {
+        let flags = ClientFlags::from_capabilities(&params.capabilities);
+        self.session.set_flags(flags);
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| &f.uri)
+            .or(params.root_uri.as_ref())
+            .and_then(store::path_of);
+        self.session.set_root(root);
+        if let Some(options) = &params.initialization_options {
+            let logs = self.apply_settings(options);
+            self.pending_logs.lock().unwrap_or_else(PoisonError::into_inner).extend(logs);
+        }
+        Ok(lsp::InitializeResult {
+            capabilities: capabilities::server_capabilities(&flags),
+            server_info: Some(lsp::ServerInfo {
+                name: "agentls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            ..Default::default()
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        self.spawn(|this| async move { this.after_initialized().await });
+    }
+
+    async fn shutdown(&self) -> jsonrpc::Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let snap = self.store.open(doc.uri, doc.version, doc.text);
+        self.publish(snap).await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let doc = params.text_document;
+        let result = self.store.change(&doc.uri, doc.version, &params.content_changes, self.flags().encoding);
+        match result {
+            Ok(snap) => self.publish(snap).await,
+            Err(e) => {
+                self.log(lsp::MessageType::WARNING, format!("ignored didChange for {}: {e}", doc.uri.as_str())).await
+            }
+        }
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        let path = store::path_of(&params.text_document.uri);
+        if path.is_some_and(|p| self.session.is_policy_path(&p)) {
+            self.spawn(|this| async move { this.reload_policies("policy saved").await });
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if !self.store.close(&uri) {
+            self.log(lsp::MessageType::WARNING, format!("ignored didClose for {}: not open", uri.as_str())).await;
+        }
+        if !self.flags().pull_diagnostics {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        self.spawn(|this| async move { this.configuration_changed(params.settings).await });
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let touched =
+            params.changes.iter().filter_map(|c| store::path_of(&c.uri)).any(|p| self.session.is_policy_path(&p));
+        if touched {
+            self.spawn(|this| async move { this.reload_policies("policy file changed on disk").await });
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> jsonrpc::Result<lsp::DocumentDiagnosticReportResult> {
+        let full = |items, result_id| {
+            lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+                lsp::RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id, items },
+                },
+            ))
+        };
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(full(Vec::new(), None)) };
+        let result_id = format!("{}:{}", self.session.generation(), snap.version);
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            return Ok(lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Unchanged(
+                lsp::RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
+                },
+            )));
+        }
+        let flags = self.flags();
+        let settings = self.settings_for(&snap).await;
+        let items = self.guarded("textDocument/diagnostic", || features::diagnostics(&snap, &settings, &flags)).await?;
+        Ok(full(items, Some(result_id)))
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some(snap) = self.snapshot(&at.text_document.uri) else { return Ok(None) };
+        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
+        self.guarded("completion", || Some(features::completion(&snap, &settings, &flags, at.position))).await
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
+        let at = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&at.text_document.uri) else { return Ok(None) };
+        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
+        self.guarded("hover", || features::hover(&snap, &settings, &flags, at.position)).await
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
+        self.guarded("codeAction", || Some(features::code_actions(&snap, &settings, &flags, &params))).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
+        self.guarded("documentSymbol", || Some(features::document_symbols(&snap, &settings, &flags))).await
+    }
+
+    async fn folding_range(&self, params: lsp::FoldingRangeParams) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
+        self.guarded("foldingRange", || Some(features::folding_ranges(&snap, &settings, &flags))).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> jsonrpc::Result<Option<lsp::SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
+        self.guarded("semanticTokens", || Some(features::semantic_tokens(&snap, &settings, &flags).into())).await
+    }
+}

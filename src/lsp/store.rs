@@ -1,0 +1,180 @@
+//! The open documents: a rope per document for incremental edits, plus an immutable snapshot
+//! (text, line index, version) that requests and checks read without holding any lock.
+//!
+//! Every method takes the std mutex briefly and never across an `.await`: notification handlers
+//! call these synchronously before their first `.await`, so edits apply in the order the client
+//! sent them.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+
+use super::proto::{self, Lines};
+use crate::text::{Encoding, LineIndex};
+
+/// One version of a document, shared with whoever is reading it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub uri: lsp::Uri,
+    /// The file path for `file:` URIs; `None` for unsaved buffers and other schemes.
+    pub path: Option<PathBuf>,
+    pub version: i32,
+    pub text: String,
+    pub index: LineIndex,
+}
+
+impl Snapshot {
+    fn new(uri: lsp::Uri, path: Option<PathBuf>, version: i32, text: String) -> Snapshot {
+        let index = LineIndex::new(&text);
+        Snapshot { uri, path, version, text, index }
+    }
+
+    /// The text with its line index, for conversions in the given encoding.
+    pub fn lines(&self, enc: Encoding) -> Lines<'_> {
+        Lines { text: &self.text, index: &self.index, enc }
+    }
+}
+
+struct Document {
+    rope: Rope,
+    snapshot: Arc<Snapshot>,
+}
+
+/// Why a change was not applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeError {
+    UnknownDocument,
+    /// The change's version is older than the document's.
+    StaleVersion {
+        have: i32,
+        got: i32,
+    },
+}
+
+impl std::fmt::Display for ChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangeError::UnknownDocument => write!(f, "change for a document that is not open"),
+            ChangeError::StaleVersion { have, got } => {
+                write!(f, "change to version {got} is older than the open version {have}")
+            }
+        }
+    }
+}
+
+/// The file path of a `file:` URI.
+pub fn path_of(uri: &lsp::Uri) -> Option<PathBuf> {
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    if !is_file {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+#[derive(Default)]
+pub struct Store {
+    docs: Mutex<HashMap<lsp::Uri, Document>>,
+}
+
+impl Store {
+    fn lock(&self) -> MutexGuard<'_, HashMap<lsp::Uri, Document>> {
+        // A panic elsewhere while the lock was held leaves the map consistent (every update is a
+        // single insert), so a poisoned lock is still safe to use.
+        self.docs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Opens (or reopens, replacing) a document.
+    pub fn open(&self, uri: lsp::Uri, version: i32, text: String) -> Arc<Snapshot> {
+        let rope = Rope::from_str(&text);
+        let path = path_of(&uri);
+        let snapshot = Arc::new(Snapshot::new(uri.clone(), path, version, text));
+        self.lock().insert(uri, Document { rope, snapshot: snapshot.clone() });
+        snapshot
+    }
+
+    /// Applies content changes in order. A change without a range replaces the whole text.
+    pub fn change(
+        &self,
+        uri: &lsp::Uri,
+        version: i32,
+        changes: &[lsp::TextDocumentContentChangeEvent],
+        enc: Encoding,
+    ) -> Result<Arc<Snapshot>, ChangeError> {
+        let mut docs = self.lock();
+        let doc = docs.get_mut(uri).ok_or(ChangeError::UnknownDocument)?;
+        let have = doc.snapshot.version;
+        if version < have {
+            return Err(ChangeError::StaleVersion { have, got: version });
+        }
+        for change in changes {
+            match change.range {
+                None => doc.rope = Rope::from_str(&change.text),
+                Some(range) => {
+                    let a = proto::to_rope_char(&doc.rope, range.start, enc);
+                    let b = proto::to_rope_char(&doc.rope, range.end, enc);
+                    let (a, b) = (a.min(b), a.max(b));
+                    doc.rope.remove(a..b);
+                    doc.rope.insert(a, &change.text);
+                }
+            }
+        }
+        let old = &doc.snapshot;
+        let snapshot = Arc::new(Snapshot::new(old.uri.clone(), old.path.clone(), version, doc.rope.to_string()));
+        doc.snapshot = snapshot.clone();
+        Ok(snapshot)
+    }
+
+    /// Closes a document; false if it was not open.
+    pub fn close(&self, uri: &lsp::Uri) -> bool {
+        self.lock().remove(uri).is_some()
+    }
+
+    pub fn get(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
+        self.lock().get(uri).map(|d| d.snapshot.clone())
+    }
+
+    /// The current version of a document, if open.
+    pub fn version(&self, uri: &lsp::Uri) -> Option<i32> {
+        self.lock().get(uri).map(|d| d.snapshot.version)
+    }
+
+    pub fn all(&self) -> Vec<Arc<Snapshot>> {
+        self.lock().values().map(|d| d.snapshot.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> lsp::TextDocumentContentChangeEvent {
+        lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range::new(lsp::Position::new(l1, c1), lsp::Position::new(l2, c2))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn edits_apply_in_order_and_stale_versions_are_refused() {
+        let store = Store::default();
+        let uri = lsp::Uri::from_str("file:///w/.factory/droids/a.md").unwrap();
+        let s = store.open(uri.clone(), 1, "a😀b\r\nc".into());
+        assert_eq!(s.path.as_deref(), Some(std::path::Path::new("/w/.factory/droids/a.md")));
+        // Replace the emoji (UTF-16 columns 1..3), then append on line 1 past its end (clamped).
+        let edits = [change(0, 1, 0, 3, "é"), change(1, 99, 1, 99, "!")];
+        let s = store.change(&uri, 2, &edits, Encoding::Utf16).unwrap();
+        assert_eq!(s.text, "aéb\r\nc!");
+        let stale = store.change(&uri, 1, &edits, Encoding::Utf16).unwrap_err();
+        assert_eq!(stale, ChangeError::StaleVersion { have: 2, got: 1 });
+        let other = lsp::Uri::from_str("untitled:x").unwrap();
+        let unknown = store.change(&other, 3, &edits, Encoding::Utf16).unwrap_err();
+        assert_eq!(unknown, ChangeError::UnknownDocument);
+        assert!(store.close(&uri));
+        assert!(store.get(&uri).is_none());
+    }
+}

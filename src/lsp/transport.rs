@@ -1,0 +1,101 @@
+//! A forgiving front for the server's input. tower-lsp-server decodes stdin with a tokio-util
+//! `FramedRead`, which ends the stream after the first frame it cannot decode (a body that is not
+//! JSON, not UTF-8, or not a JSON-RPC message; an unsupported `Content-Type`): one bad message
+//! would silently end the session. This reader re-frames the input, drops (and logs to stderr)
+//! every message tower-lsp-server would choke on, and passes the rest through unchanged.
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tower_lsp_server::jsonrpc;
+
+/// Buffer between the filter task and the server.
+const PIPE_CAPACITY: usize = 1 << 16;
+
+/// Bodies larger than this are refused rather than buffered (agent files are a few KiB).
+const MAX_BODY: usize = 64 << 20;
+
+/// Returns a stream carrying only well-formed messages read from `input`. The filtering runs in
+/// a spawned task; the stream ends when `input` does.
+pub fn sanitized<I>(input: I) -> DuplexStream
+where
+    I: AsyncRead + Unpin + Send + 'static,
+{
+    let (mut tx, rx) = tokio::io::duplex(PIPE_CAPACITY);
+    tokio::spawn(async move {
+        let mut reader = BufReader::new(input);
+        while let Some(body) = read_frame(&mut reader).await {
+            let Some(body) = body else { continue };
+            if !is_message(&body) {
+                eprintln!("agentls warning: dropped a message that is not valid JSON-RPC ({} bytes)", body.len());
+                continue;
+            }
+            let header = format!("Content-Length: {}\r\n\r\n", body.len());
+            if tx.write_all(header.as_bytes()).await.is_err() || tx.write_all(&body).await.is_err() {
+                break;
+            }
+        }
+        let _ = tx.shutdown().await;
+    });
+    rx
+}
+
+/// True when tower-lsp-server can decode `body` (it accepts a JSON-RPC response or request).
+fn is_message(body: &[u8]) -> bool {
+    serde_json::from_slice::<jsonrpc::Request>(body).is_ok()
+        || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
+}
+
+/// Reads one frame: `None` at end of input, `Some(None)` for a frame that had to be skipped.
+async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Option<Vec<u8>>> {
+    let mut len = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line).await.ok()? == 0 {
+            return None;
+        }
+        let line = String::from_utf8_lossy(&line);
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if saw_header {
+                break;
+            }
+            // Blank lines between messages are noise, not a header block.
+            continue;
+        }
+        saw_header = true;
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                len = value.trim().parse::<usize>().ok();
+            }
+        }
+    }
+    let Some(len) = len.filter(|&l| l <= MAX_BODY) else {
+        eprintln!("agentls warning: skipped a header block without a usable Content-Length");
+        return Some(None);
+    };
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).await.ok()?;
+    Some(Some(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bad_frames_are_dropped_and_good_ones_pass() {
+        let good = br#"{"jsonrpc":"2.0","id":1,"method":"x"}"#;
+        let mut input = Vec::new();
+        for body in [&b"{ not json"[..], &b"[1,2]"[..], &b"\xff\xfe"[..], &good[..]] {
+            input.extend(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            input.extend(body);
+        }
+        input.extend(b"X-Garbage: 1\r\n\r\n");
+        input.extend(format!("Content-Length: {}\r\nContent-Type: text/plain\r\n\r\n", good.len()).as_bytes());
+        input.extend(good);
+        let mut out = Vec::new();
+        sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
+        let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
+        assert_eq!(String::from_utf8(out).unwrap(), frame.repeat(2));
+    }
+}
