@@ -1,12 +1,18 @@
-//! Incremental edits, in UTF-8 and UTF-16 positions, applied one by one: the engine's conversions
-//! must give exactly the text that a naive model of the LSP rules gives on a plain `String`.
+//! Incremental edits, in UTF-8 and UTF-16 positions: the server's document store (a rope) and the
+//! engine's `LineIndex` conversions must both give exactly the text that a naive model of the LSP
+//! rules gives on a plain `String`, edit after edit, whether the edits come one per `didChange` or
+//! all in one.
 //! Texts are built from pieces that stress the conversions: CRLF, lone CR, astral characters,
 //! multi-byte characters and fences.
 #![no_main]
 
+use std::str::FromStr;
+
+use agentls::lsp::store::Store;
 use agentls::text::{Encoding, LineCol, LineIndex};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use tower_lsp_server::ls_types as lsp;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Piece {
@@ -85,15 +91,32 @@ fn naive_offset(text: &str, line: usize, col: usize, utf8: bool) -> usize {
     text.len()
 }
 
+fn change(e: &Edit) -> lsp::TextDocumentContentChangeEvent {
+    let pos = |(l, c): (u8, u8)| lsp::Position::new(l.into(), c.into());
+    lsp::TextDocumentContentChangeEvent {
+        range: (!e.full).then(|| lsp::Range::new(pos(e.start), pos(e.end))),
+        range_length: None,
+        text: build(&e.text),
+    }
+}
+
 fuzz_target!(|input: Input| {
     let enc = if input.utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+    let edits = &input.edits[..input.edits.len().min(64)];
     let mut model = build(&input.initial);
     let mut engine = model.clone();
-    for e in input.edits.iter().take(64) {
+    // One store gets one didChange per edit, the other a single didChange with every edit.
+    let uri = lsp::Uri::from_str("file:///w/.claude/agents/a.md").unwrap();
+    let (one_by_one, batched) = (Store::default(), Store::default());
+    one_by_one.open(uri.clone(), 0, model.clone());
+    batched.open(uri.clone(), 0, model.clone());
+    for (v, e) in edits.iter().enumerate() {
+        let s = one_by_one.change(&uri, v as i32 + 1, &[change(e)], enc).unwrap();
         let new_text = build(&e.text);
         if e.full {
             model = new_text.clone();
             engine = new_text;
+            assert_eq!(s.text, model);
             continue;
         }
         let (sl, sc) = (e.start.0 as usize, e.start.1 as usize);
@@ -109,6 +132,11 @@ fuzz_target!(|input: Input| {
         // Offset → position → offset is the identity on character boundaries.
         assert_eq!(idx.offset(&engine, idx.position(&engine, x, enc), enc), x);
         engine.replace_range(x.min(y)..x.max(y), &new_text);
-        assert_eq!(engine, model, "after {e:?}");
+        assert_eq!(engine, model, "LineIndex after {e:?}");
+        assert_eq!(s.text, model, "store after {e:?}");
+        assert_eq!(s.index, LineIndex::new(&model));
     }
+    let all: Vec<_> = edits.iter().map(change).collect();
+    let s = batched.change(&uri, 1, &all, enc).unwrap();
+    assert_eq!(s.text, model, "batched");
 });
