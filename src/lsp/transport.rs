@@ -28,6 +28,7 @@ where
                 eprintln!("agentls warning: dropped a message that is not valid JSON-RPC ({} bytes)", body.len());
                 continue;
             }
+            let body = answerable(body);
             let header = format!("Content-Length: {}\r\n\r\n", body.len());
             if tx.write_all(header.as_bytes()).await.is_err() || tx.write_all(&body).await.is_err() {
                 break;
@@ -42,6 +43,25 @@ where
 fn is_message(body: &[u8]) -> bool {
     serde_json::from_slice::<jsonrpc::Request>(body).is_ok()
         || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
+}
+
+/// tower-lsp-server never answers a request whose method starts with `$/` (it treats every such
+/// message as an optional notification), but the specification asks for MethodNotFound so the
+/// client is not left waiting. Such a request is renamed to a method nobody serves, which
+/// tower-lsp-server answers with MethodNotFound under the same id.
+fn answerable(body: Vec<u8>) -> Vec<u8> {
+    if !body.windows(3).any(|w| w == b"\"$/") {
+        return body;
+    }
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&body) else { return body };
+    let has_id = v.get("id").is_some_and(|id| !id.is_null());
+    let Some(method) = v.get("method").and_then(|m| m.as_str()).filter(|m| m.starts_with("$/")) else { return body };
+    if !has_id {
+        return body;
+    }
+    let renamed = format!("agentls/unsupported{method}");
+    v["method"] = serde_json::Value::String(renamed);
+    serde_json::to_vec(&v).unwrap_or(body)
 }
 
 /// Reads one frame: `None` at end of input, `Some(None)` for a frame that had to be skipped.
@@ -97,5 +117,15 @@ mod tests {
         sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
         let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), frame.repeat(2));
+    }
+
+    #[test]
+    fn dollar_requests_are_renamed_and_dollar_notifications_kept() {
+        let req = br#"{"jsonrpc":"2.0","id":4,"method":"$/x","params":{"a":"$/b"}}"#.to_vec();
+        let v: serde_json::Value = serde_json::from_slice(&answerable(req)).unwrap();
+        assert_eq!(v["method"], "agentls/unsupported$/x");
+        assert_eq!(v["id"], 4);
+        let cancel = br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":4}}"#.to_vec();
+        assert_eq!(answerable(cancel.clone()), cancel);
     }
 }
