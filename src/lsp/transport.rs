@@ -13,6 +13,10 @@ const PIPE_CAPACITY: usize = 1 << 16;
 /// Bodies larger than this are refused rather than buffered (agent files are a few KiB).
 const MAX_BODY: usize = 64 << 20;
 
+/// Header lines longer than this are read in pieces, so input without line breaks never grows a
+/// buffer without bound.
+const MAX_HEADER_LINE: u64 = 8 << 10;
+
 /// Returns a stream carrying only well-formed messages read from `input`. The filtering runs in
 /// a spawned task; the stream ends when `input` does.
 pub fn sanitized<I>(input: I) -> DuplexStream
@@ -70,7 +74,7 @@ async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<O
     let mut saw_header = false;
     loop {
         let mut line = Vec::new();
-        if reader.read_until(b'\n', &mut line).await.ok()? == 0 {
+        if (&mut *reader).take(MAX_HEADER_LINE).read_until(b'\n', &mut line).await.ok()? == 0 {
             return None;
         }
         let line = String::from_utf8_lossy(&line);
@@ -89,10 +93,17 @@ async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<O
             }
         }
     }
-    let Some(len) = len.filter(|&l| l <= MAX_BODY) else {
+    let Some(len) = len else {
         eprintln!("agentls warning: skipped a header block without a usable Content-Length");
         return Some(None);
     };
+    if len > MAX_BODY {
+        // Skip the body without holding it, so the next message is framed correctly.
+        eprintln!("agentls warning: skipped a message of {len} bytes (the limit is {MAX_BODY})");
+        let mut body = (&mut *reader).take(len as u64);
+        tokio::io::copy(&mut body, &mut tokio::io::sink()).await.ok()?;
+        return Some(None);
+    }
     let mut body = vec![0; len];
     reader.read_exact(&mut body).await.ok()?;
     Some(Some(body))
@@ -117,6 +128,19 @@ mod tests {
         sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
         let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), frame.repeat(2));
+    }
+
+    #[tokio::test]
+    async fn an_oversized_body_is_skipped_and_the_next_message_still_framed() {
+        let good = br#"{"jsonrpc":"2.0","id":1,"method":"x"}"#;
+        let mut input = format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1).into_bytes();
+        input.resize(input.len() + MAX_BODY + 1, b'x');
+        input.extend(format!("Content-Length: {}\r\n\r\n", good.len()).as_bytes());
+        input.extend(good);
+        let mut out = Vec::new();
+        sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
+        let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
+        assert_eq!(String::from_utf8(out).unwrap(), frame);
     }
 
     #[test]
