@@ -402,14 +402,6 @@ pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Opt
         let target = if last_error_at == Some(byte) { a.open_start.unwrap_or(byte) } else { byte };
         last_error_at = Some(byte);
         let w = work.get_or_insert_with(|| yaml.to_string());
-        // `target` is a byte of the original text, but earlier blanking replaced multi-byte
-        // characters by one space each: find the same character in the working copy.
-        let mut t = target.min(yaml.len());
-        while !yaml.is_char_boundary(t) {
-            t -= 1;
-        }
-        let nth = yaml[..t].chars().count();
-        let target = w.char_indices().nth(nth).map_or(w.len(), |(i, _)| i);
         if !blank_line(w, target) {
             // Nothing left to blank: keep the partial tree of this attempt.
             problems.extend(a.duplicates);
