@@ -799,8 +799,17 @@ pub fn builtin_default() -> &'static Policy {
 
 /// Walks up from `start` (a file or folder) to find `.agentls.yaml`.
 pub fn find(start: &Path) -> Option<PathBuf> {
+    find_within(start, None)
+}
+
+/// Like [`find`], but never looks above `root` (the language server's workspace folder), so the
+/// server reads nothing outside the workspace.
+pub fn find_within(start: &Path, root: Option<&Path>) -> Option<PathBuf> {
     let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
     while let Some(d) = dir {
+        if root.is_some_and(|r| !d.starts_with(r)) {
+            return None;
+        }
         let f = d.join(FILE_NAME);
         if f.is_file() {
             return Some(f);
@@ -808,6 +817,14 @@ pub fn find(start: &Path) -> Option<PathBuf> {
         dir = d.parent();
     }
     None
+}
+
+/// Like [`discover`], bounded by `root` (see [`find_within`]).
+pub fn discover_within(start: &Path, root: Option<&Path>) -> LoadedPolicy {
+    match find_within(start, root) {
+        Some(f) => load(&f),
+        None => LoadedPolicy::builtin(),
+    }
 }
 
 /// Parses a policy file's text; the first error, if any.

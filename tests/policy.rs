@@ -584,3 +584,19 @@ fn default_policy_is_satisfied_by_the_seed_and_hints_what_is_missing() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains("Behavioral Traits"), "{got:?}");
 }
+
+#[test]
+fn bounded_discovery_never_looks_above_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".agentls.yaml"), "rules: {unknown-key: off}\n").unwrap();
+    let ws = dir.path().join("ws");
+    let agents = ws.join(".claude/agents");
+    std::fs::create_dir_all(&agents).unwrap();
+    let file = agents.join("a.md");
+    assert!(agentls::policy::find_within(&file, None).is_some());
+    assert!(agentls::policy::find_within(&file, Some(&ws)).is_none());
+    std::fs::write(ws.join(".agentls.yaml"), "rules: {}\n").unwrap();
+    assert_eq!(agentls::policy::find_within(&file, Some(&ws)), Some(ws.join(".agentls.yaml")));
+    // A file outside the root finds nothing.
+    assert!(agentls::policy::find_within(&dir.path().join("x.md"), Some(&ws)).is_none());
+}

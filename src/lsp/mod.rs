@@ -19,7 +19,10 @@ mod features;
 mod proto;
 mod server;
 mod session;
-mod store;
+// Public (but not part of the documented API) so the fuzz and property tests can drive the
+// document store directly, with the same incremental edits the server applies.
+#[doc(hidden)]
+pub mod store;
 mod transport;
 
 use std::sync::atomic::{AtomicBool, Ordering};

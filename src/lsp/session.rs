@@ -88,12 +88,17 @@ impl Session {
     }
 
     fn policy_for(&self, path: Option<&Path>, config: &Config) -> (Arc<LoadedPolicy>, Option<String>) {
-        let folder = path.and_then(Path::parent).map(Path::to_path_buf).or_else(|| self.root());
+        let root = self.root();
+        let folder = path.and_then(Path::parent).map(Path::to_path_buf).or_else(|| root.clone());
         let mut cache = self.policies.lock().unwrap_or_else(PoisonError::into_inner);
         let loaded = if let Some(explicit) = &config.policy_path {
             cache.explicit.get_or_insert_with(|| Arc::new(policy::load(explicit))).clone()
         } else if let Some(folder) = folder {
-            cache.by_folder.entry(folder).or_insert_with_key(|f| Arc::new(policy::discover(f))).clone()
+            cache
+                .by_folder
+                .entry(folder)
+                .or_insert_with_key(|f| Arc::new(policy::discover_within(f, root.as_deref())))
+                .clone()
         } else {
             return (Arc::new(LoadedPolicy::builtin()), None);
         };

@@ -13,6 +13,10 @@ const PIPE_CAPACITY: usize = 1 << 16;
 /// Bodies larger than this are refused rather than buffered (agent files are a few KiB).
 const MAX_BODY: usize = 64 << 20;
 
+/// Header lines longer than this are read in pieces, so input without line breaks never grows a
+/// buffer without bound.
+const MAX_HEADER_LINE: u64 = 8 << 10;
+
 /// Returns a stream carrying only well-formed messages read from `input`. The filtering runs in
 /// a spawned task; the stream ends when `input` does.
 pub fn sanitized<I>(input: I) -> DuplexStream
@@ -28,6 +32,7 @@ where
                 eprintln!("agentls warning: dropped a message that is not valid JSON-RPC ({} bytes)", body.len());
                 continue;
             }
+            let body = answerable(body);
             let header = format!("Content-Length: {}\r\n\r\n", body.len());
             if tx.write_all(header.as_bytes()).await.is_err() || tx.write_all(&body).await.is_err() {
                 break;
@@ -44,13 +49,32 @@ fn is_message(body: &[u8]) -> bool {
         || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
 }
 
+/// tower-lsp-server never answers a request whose method starts with `$/` (it treats every such
+/// message as an optional notification), but the specification asks for MethodNotFound so the
+/// client is not left waiting. Such a request is renamed to a method nobody serves, which
+/// tower-lsp-server answers with MethodNotFound under the same id.
+fn answerable(body: Vec<u8>) -> Vec<u8> {
+    if !body.windows(3).any(|w| w == b"\"$/") {
+        return body;
+    }
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&body) else { return body };
+    let has_id = v.get("id").is_some_and(|id| !id.is_null());
+    let Some(method) = v.get("method").and_then(|m| m.as_str()).filter(|m| m.starts_with("$/")) else { return body };
+    if !has_id {
+        return body;
+    }
+    let renamed = format!("agentls/unsupported{method}");
+    v["method"] = serde_json::Value::String(renamed);
+    serde_json::to_vec(&v).unwrap_or(body)
+}
+
 /// Reads one frame: `None` at end of input, `Some(None)` for a frame that had to be skipped.
 async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Option<Vec<u8>>> {
     let mut len = None;
     let mut saw_header = false;
     loop {
         let mut line = Vec::new();
-        if reader.read_until(b'\n', &mut line).await.ok()? == 0 {
+        if (&mut *reader).take(MAX_HEADER_LINE).read_until(b'\n', &mut line).await.ok()? == 0 {
             return None;
         }
         let line = String::from_utf8_lossy(&line);
@@ -69,10 +93,17 @@ async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<O
             }
         }
     }
-    let Some(len) = len.filter(|&l| l <= MAX_BODY) else {
+    let Some(len) = len else {
         eprintln!("agentls warning: skipped a header block without a usable Content-Length");
         return Some(None);
     };
+    if len > MAX_BODY {
+        // Skip the body without holding it, so the next message is framed correctly.
+        eprintln!("agentls warning: skipped a message of {len} bytes (the limit is {MAX_BODY})");
+        let mut body = (&mut *reader).take(len as u64);
+        tokio::io::copy(&mut body, &mut tokio::io::sink()).await.ok()?;
+        return Some(None);
+    }
     let mut body = vec![0; len];
     reader.read_exact(&mut body).await.ok()?;
     Some(Some(body))
@@ -97,5 +128,28 @@ mod tests {
         sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
         let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), frame.repeat(2));
+    }
+
+    #[tokio::test]
+    async fn an_oversized_body_is_skipped_and_the_next_message_still_framed() {
+        let good = br#"{"jsonrpc":"2.0","id":1,"method":"x"}"#;
+        let mut input = format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1).into_bytes();
+        input.resize(input.len() + MAX_BODY + 1, b'x');
+        input.extend(format!("Content-Length: {}\r\n\r\n", good.len()).as_bytes());
+        input.extend(good);
+        let mut out = Vec::new();
+        sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
+        let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
+        assert_eq!(String::from_utf8(out).unwrap(), frame);
+    }
+
+    #[test]
+    fn dollar_requests_are_renamed_and_dollar_notifications_kept() {
+        let req = br#"{"jsonrpc":"2.0","id":4,"method":"$/x","params":{"a":"$/b"}}"#.to_vec();
+        let v: serde_json::Value = serde_json::from_slice(&answerable(req)).unwrap();
+        assert_eq!(v["method"], "agentls/unsupported$/x");
+        assert_eq!(v["id"], 4);
+        let cancel = br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":4}}"#.to_vec();
+        assert_eq!(answerable(cancel.clone()), cancel);
     }
 }

@@ -1,6 +1,8 @@
 //! Rules about the file's structure: YAML errors, duplicate keys, the frontmatter's placement,
 //! an empty body.
 
+use std::collections::HashMap;
+
 use super::{fix, Ctx};
 use crate::diagnostic::Severity;
 use crate::syntax::ProblemKind;
@@ -8,6 +10,19 @@ use crate::syntax::ProblemKind;
 pub(super) fn check(cx: &mut Ctx) {
     let text = cx.text;
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // Where each top-level key first appears, and the line starts, built once: a frontmatter may
+    // repeat keys thousands of times, and a scan of the entries and the text for every repeat
+    // would be quadratic.
+    let mut first_key: HashMap<&str, usize> = HashMap::new();
+    let mut newlines: Vec<usize> = Vec::new();
+    if cx.a.parsed.problems.iter().any(|p| p.kind == ProblemKind::DuplicateKey) {
+        for e in cx.a.parsed.frontmatter.iter().flat_map(|f| f.entries()) {
+            if let Some(k) = e.key.as_str() {
+                first_key.entry(k).or_insert(e.key.span.start);
+            }
+        }
+        newlines = text.match_indices('\n').map(|(i, _)| i).collect();
+    }
     for p in &cx.a.parsed.problems {
         let code = match p.kind {
             ProblemKind::YamlSyntax => "yaml-syntax",
@@ -20,15 +35,10 @@ pub(super) fn check(cx: &mut Ctx) {
         let message = match p.kind {
             ProblemKind::DuplicateKey => {
                 let key = &text[p.span.clone()];
-                let first = cx.a.parsed.frontmatter.as_ref().and_then(|f| {
-                    f.entries()
-                        .iter()
-                        .find(|e| e.key.as_str() == Some(key.trim_matches(['"', '\''])))
-                        .map(|e| e.key.span.start)
-                });
+                let first = first_key.get(key.trim_matches(['"', '\''])).copied();
                 match first {
                     Some(f) if f < p.span.start => {
-                        let line = text[..f].matches('\n').count() + 1;
+                        let line = newlines.partition_point(|&n| n < f) + 1;
                         format!(
                             "duplicate key `{key}`: it is already set on line {line}; loaders keep only one of the two"
                         )

@@ -3,6 +3,8 @@
 //! allowed and disallowed, malformed MCP names, shapes the loader misreads, and the policy's
 //! denied and allowed tools.
 
+use std::collections::HashSet;
+
 use super::{did_you_mean, fix, keys::regex_is_match, Ctx};
 use crate::catalog::{self, Catalog, Status, ToolSpec, ToolsForm};
 use crate::diagnostic::{Fix, Severity, Span, TextEdit};
@@ -64,10 +66,14 @@ fn severity_for(dialect: Dialect) -> Severity {
     }
 }
 
-/// A fix that replaces item `i` by `new`, or removes it when `new` is already listed.
-fn replace_or_remove(list: &ToolList, text: &str, i: usize, new: &str, safe: bool) -> Fix {
+/// The names in a list, for lookups in constant time: a list may hold thousands of items, and a
+/// scan of the list for each of them would be quadratic.
+type Listed<'l> = HashSet<&'l str>;
+
+/// A fix that replaces item `i` by `new`, or removes it when `new` is already `listed`.
+fn replace_or_remove(list: &ToolList, listed: &Listed, text: &str, i: usize, new: &str, safe: bool) -> Fix {
     let name = &list.items[i].name;
-    if list.contains(new) {
+    if listed.contains(new) {
         Fix { title: format!("Remove `{name}` (`{new}` is already listed)"), edits: vec![list.removal(text, i)], safe }
     } else {
         fix(format!("Replace `{name}` with `{new}`"), list.items[i].span.clone(), new, safe)
@@ -100,8 +106,9 @@ pub(super) fn check(cx: &mut Ctx) {
         }
     }
     if let (Some(g), Some(d)) = (&granted, &denied) {
+        let g: Listed = g.items.iter().map(|it| it.name.as_str()).collect();
         for it in &d.items {
-            if g.contains(&it.name) {
+            if g.contains(it.name.as_str()) {
                 cx.emit(
                     "tool-conflict",
                     it.span.clone(),
@@ -186,18 +193,20 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
     let text = cx.text;
     let sev = severity_for(dialect);
     let whole = list.shape == Shape::CommaString && list.items.len() == 1;
+    let listed: Listed = list.items.iter().map(|it| it.name.as_str()).collect();
+    let mut seen: HashSet<String> = HashSet::new();
     for (i, it) in list.items.iter().enumerate() {
         let Item { name, span, .. } = it;
         let span = span.clone();
-        let same = |a: &str, b: &str| if cat.tools_case_insensitive { a.eq_ignore_ascii_case(b) } else { a == b };
-        if list.items[..i].iter().any(|p| same(&p.name, name)) {
+        let folded = if cat.tools_case_insensitive { name.to_ascii_lowercase() } else { name.clone() };
+        if !seen.insert(folded) {
             if let Some(d) = cx.emit("duplicate-tool", span.clone(), format!("`{name}` is listed more than once")) {
                 d.fixes.push(removal(list, text, i, true));
             }
             continue;
         }
         match resolve(cat, dialect, name, whole) {
-            Resolved::Tool(t) => tool_status(cx, list, i, t),
+            Resolved::Tool(t) => tool_status(cx, list, &listed, i, t),
             Resolved::Category | Resolved::Mcp => {}
             Resolved::BadMcp => {
                 let form = cat.mcp.doc.clone();
@@ -219,7 +228,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                     }
                 };
                 let f = match &eq {
-                    Some(e) => replace_or_remove(list, text, i, e, true),
+                    Some(e) => replace_or_remove(list, &listed, text, i, e, true),
                     None => removal(list, text, i, false),
                 };
                 if let Some(d) = cx.emit_at("foreign-tool", sev, span.clone(), msg) {
@@ -249,7 +258,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                 if let Some(d) = cx.emit_at("unknown-tool", sev, span.clone(), msg) {
                     if let Some(s) = suggestion {
                         let safe = s.eq_ignore_ascii_case(name) && !cat.tools_case_insensitive;
-                        d.fixes.push(replace_or_remove(list, text, i, &s, safe));
+                        d.fixes.push(replace_or_remove(list, &listed, text, i, &s, safe));
                     }
                 }
             }
@@ -260,7 +269,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
     }
 }
 
-fn tool_status(cx: &mut Ctx, list: &ToolList, i: usize, t: &ToolSpec) {
+fn tool_status(cx: &mut Ctx, list: &ToolList, listed: &Listed, i: usize, t: &ToolSpec) {
     let text = cx.text;
     let name = &list.items[i].name;
     let span = list.items[i].span.clone();
@@ -274,7 +283,7 @@ fn tool_status(cx: &mut Ctx, list: &ToolList, i: usize, t: &ToolSpec) {
                 Some(r) => format!("`{name}` is deprecated{since}; use `{r}`{why}"),
                 None => format!("`{name}` is deprecated{since}{why}"),
             };
-            let f = t.replacement.as_deref().map(|r| replace_or_remove(list, text, i, r, true));
+            let f = t.replacement.as_deref().map(|r| replace_or_remove(list, listed, text, i, r, true));
             if let Some(d) = cx.emit("deprecated-tool", span, msg) {
                 d.fixes.extend(f);
             }
@@ -285,7 +294,7 @@ fn tool_status(cx: &mut Ctx, list: &ToolList, i: usize, t: &ToolSpec) {
                 None => format!("`{name}` was removed{since}{why}"),
             };
             let f = match t.replacement.as_deref() {
-                Some(r) => replace_or_remove(list, text, i, r, true),
+                Some(r) => replace_or_remove(list, listed, text, i, r, true),
                 None => removal(list, text, i, true),
             };
             if let Some(d) = cx.emit("removed-tool", span, msg) {

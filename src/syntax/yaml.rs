@@ -191,13 +191,10 @@ struct Open {
     /// Keys seen so far (mappings), for duplicate detection.
     pending_key: Option<Node>,
     entries: Vec<Entry>,
-    /// For mappings with many keys: each string key and the start of its first occurrence, so
-    /// duplicate detection stays linear (a scan of `entries` per key is quadratic).
-    index: Option<HashMap<String, usize>>,
+    /// Where each key text was first seen (byte offset), so finding a repeat costs one lookup
+    /// rather than a scan of every earlier entry (quadratic for a frontmatter of many keys).
+    first_seen: HashMap<String, usize>,
 }
-
-/// Up to this many entries a linear scan finds duplicates faster than hashing.
-const INDEX_FROM: usize = 16;
 
 enum OpenKind {
     Seq,
@@ -249,35 +246,19 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
             OpenKind::Map => match top.pending_key.take() {
                 None => {
                     if let Some(k) = node.as_str() {
-                        if top.index.is_none() && top.entries.len() >= INDEX_FROM {
-                            let mut index = HashMap::new();
-                            for e in &top.entries {
-                                if let Some(k) = e.key.as_str() {
-                                    index.entry(k.to_string()).or_insert(e.key.span.start);
-                                }
-                            }
-                            top.index = Some(index);
-                        }
-                        let first = match &top.index {
-                            Some(index) => index.get(k).copied(),
-                            None => top.entries.iter().find(|e| e.key.as_str() == Some(k)).map(|e| e.key.span.start),
-                        };
-                        if let Some(line_hint) = first {
+                        if let Some(&line_hint) = top.first_seen.get(k) {
                             duplicates.push(Problem {
                                 kind: ProblemKind::DuplicateKey,
                                 span: node.span.clone(),
                                 message: format!("duplicate key `{k}` (first defined at byte {line_hint})"),
                             });
+                        } else {
+                            top.first_seen.insert(k.to_string(), node.span.start);
                         }
                     }
                     top.pending_key = Some(node);
                 }
-                Some(key) => {
-                    if let (Some(index), Some(k)) = (&mut top.index, key.as_str()) {
-                        index.entry(k.to_string()).or_insert(key.span.start);
-                    }
-                    top.entries.push(Entry { key, value: node })
-                }
+                Some(key) => top.entries.push(Entry { key, value: node }),
             },
         }
     }
@@ -311,7 +292,7 @@ fn attempt(yaml: &str, off: &Offsets) -> Attempt {
                     items: Vec::new(),
                     pending_key: None,
                     entries: Vec::new(),
-                    index: None,
+                    first_seen: HashMap::new(),
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -387,18 +368,23 @@ fn close(mut open: Open, end_event_end: usize) -> Node {
 /// Parses `yaml`, which sits at byte `base` of the document. Never fails: syntax errors become
 /// problems and the rest is still read.
 pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Option<Node> {
-    let off = Offsets::new(yaml, base);
     let mut work: Option<String> = None;
     let mut last_error_at = None;
     for _ in 0..=MAX_RECOVERIES {
         let text = work.as_deref().unwrap_or(yaml);
+        // Blanking keeps byte offsets but not character indices (a multi-byte character becomes
+        // several spaces), so saphyr's character indices are mapped through the text it read.
+        let off = Offsets::new(text, base);
         let a = attempt(text, &off);
         let Some((at, message)) = a.error else {
             problems.extend(a.duplicates);
             if let Some(at) = a.too_deep {
+                // The first character of the cut collection: a block one starts at its first
+                // key, which may be a multi-byte character.
+                let len = yaml.get(at - base..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8);
                 problems.push(Problem {
                     kind: ProblemKind::TooDeep,
-                    span: at..at + 1,
+                    span: at..at + len,
                     message: format!("YAML nested deeper than {MAX_DEPTH} levels; the deeper part is not checked"),
                 });
             }
@@ -412,18 +398,10 @@ pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Opt
             message: format!("YAML syntax error: {message}"),
         });
         // Recover: blank the line of the error (or, if that changes nothing, the line where the
-        // unclosed collection began) and parse again. Blanking keeps every character index.
-        let target = if last_error_at == Some(at) { a.open_start.unwrap_or(byte) } else { byte };
-        last_error_at = Some(at);
+        // unclosed collection began) and parse again. Blanking keeps every byte offset.
+        let target = if last_error_at == Some(byte) { a.open_start.unwrap_or(byte) } else { byte };
+        last_error_at = Some(byte);
         let w = work.get_or_insert_with(|| yaml.to_string());
-        // `target` is a byte of the original text, but earlier blanking replaced multi-byte
-        // characters by one space each: find the same character in the working copy.
-        let mut t = target.min(yaml.len());
-        while !yaml.is_char_boundary(t) {
-            t -= 1;
-        }
-        let nth = yaml[..t].chars().count();
-        let target = w.char_indices().nth(nth).map_or(w.len(), |(i, _)| i);
         if !blank_line(w, target) {
             // Nothing left to blank: keep the partial tree of this attempt.
             problems.extend(a.duplicates);
@@ -449,8 +427,8 @@ fn error_span(yaml: &str, mut at: usize) -> Span {
     at..at + len
 }
 
-/// Replaces every character of the line holding byte `at` with one space (keeping character
-/// indices, which saphyr reports). Returns false if the line was already blank.
+/// Replaces every byte of the line holding byte `at` with a space, so every byte offset of the
+/// text stays where it was. Returns false if the line was already blank.
 fn blank_line(text: &mut String, at: usize) -> bool {
     let at = at.min(text.len());
     let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
@@ -458,7 +436,7 @@ fn blank_line(text: &mut String, at: usize) -> bool {
     if text[start..end].trim().is_empty() {
         return false;
     }
-    let spaces = " ".repeat(text[start..end].chars().count());
+    let spaces = " ".repeat(end - start);
     text.replace_range(start..end, &spaces);
     true
 }
@@ -475,8 +453,7 @@ mod tests {
 
     #[test]
     fn duplicates_are_found_in_small_and_large_maps() {
-        // Below and above `INDEX_FROM` entries, where the lookup switches to a hash index.
-        for n in [3, INDEX_FROM, 3 * INDEX_FROM] {
+        for n in [3, 16, 48] {
             let mut y: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
             let first = y.find("k1:").unwrap();
             let dup = y.len();
@@ -543,6 +520,30 @@ mod tests {
         let e = entries(n.as_ref().unwrap());
         let keys: Vec<_> = e.iter().filter_map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["name", "tools"]);
+    }
+
+    #[test]
+    fn recovery_after_a_line_of_multi_byte_characters() {
+        // Found by fuzzing: blanking the first broken line turned its multi-byte characters into
+        // single spaces, so the second error's character index mapped to the wrong byte (inside
+        // the BOM) and slicing there panicked.
+        let y = "a: b: é漢😀\nc: d: \u{feff}x\ne: ok\n";
+        let (n, probs) = p(y);
+        assert_eq!(probs.iter().filter(|p| p.kind == ProblemKind::YamlSyntax).count(), 2, "{probs:?}");
+        for pr in &probs {
+            assert!(y.is_char_boundary(pr.span.start) && y.is_char_boundary(pr.span.end), "{pr:?}");
+        }
+        assert!(probs[1].span.start > y.find('\n').unwrap(), "the second error is on line 2: {probs:?}");
+        let e = entries(n.as_ref().unwrap());
+        assert_eq!(&y[e.last().unwrap().key.span.clone()], "e");
+    }
+
+    #[test]
+    fn too_deep_span_covers_a_whole_character() {
+        let y: String = (0..MAX_DEPTH + 2).map(|i| format!("{}é{i}:\n", " ".repeat(i))).collect();
+        let (_, probs) = p(&y);
+        let deep = probs.iter().find(|p| p.kind == ProblemKind::TooDeep).expect("too deep");
+        assert!(&y[deep.span.clone()] == "é", "{deep:?}");
     }
 
     #[test]
