@@ -281,3 +281,39 @@ fn examples_are_all_found() {
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
     assert_eq!(json(&o)["files_checked"].as_u64().unwrap() as usize, out.lines().count());
 }
+
+/// The JSON output on the shipped example files of all four dialects, pinned: path, code,
+/// severity and LSP range of every diagnostic (messages are covered by the rule snapshots).
+#[test]
+fn json_output_on_the_examples_of_every_dialect() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = agentls(root, &["check", "--format", "json", "examples"]);
+    assert_eq!(o.status.code(), Some(1), "the examples hold errors: {}", stderr(&o));
+    let v = json(&o);
+    let rows: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let r = &d["range"];
+            format!(
+                "{} {}:{}-{}:{} {} {}",
+                d["path"].as_str().unwrap(),
+                r["start"]["line"],
+                r["start"]["character"],
+                r["end"]["line"],
+                r["end"]["character"],
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for dir in [".claude/agents/", ".factory/droids/", ".github/agents/", ".opencode/agents/"] {
+        assert!(rows.iter().any(|r| r.starts_with(&format!("examples/{dir}"))), "no diagnostics in {dir}");
+    }
+    // The seed droid: MultiEdit and Task on line 5 (0-based 4) at their exact columns.
+    assert!(rows.contains(&"examples/.factory/droids/senior-backend-developer.md 4:57-4:66 error removed-tool".into()));
+    assert!(rows
+        .contains(&"examples/.factory/droids/senior-backend-developer.md 4:119-4:123 error unavailable-tool".into()));
+    insta::assert_snapshot!("examples_json", rows.join("\n"));
+}
