@@ -1,16 +1,11 @@
 //! End-to-end tests of the `agentls` binary: walking, exit codes, output formats, `explain`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-fn agentls(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_agentls"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use std::path::Path;
+use std::process::Output;
+
+use support::run_agentls as agentls;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")

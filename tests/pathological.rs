@@ -6,7 +6,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use agentls::analysis::{analyze, check, Settings};
@@ -348,15 +347,6 @@ fn recursive_and_exploding_policies_are_refused() {
     assert_eq!(e.line, 2, "{e}");
 }
 
-fn agentls(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_agentls"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
 #[test]
 fn cli_skips_binary_files_and_checks_the_rest() {
     let dir = tempfile::tempdir().unwrap();
@@ -370,7 +360,7 @@ fn cli_skips_binary_files_and_checks_the_rest() {
     std::fs::write(agents.join("empty.md"), b"").unwrap();
     std::fs::create_dir_all(agents.join("folder.md")).unwrap();
     std::fs::write(agents.join("ok.md"), HEAD).unwrap();
-    let o = agentls(dir.path(), &["check", "--format", "json"]);
+    let o = support::run_agentls(dir.path(), &["check", "--format", "json"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "findings, not a crash: {stderr}");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");

@@ -61,3 +61,13 @@ pub fn check_with_policy(path: &str, text: &str, policy_yaml: &str) -> Vec<Diagn
     let settings = Settings { policy: std::sync::Arc::new(loaded), ..Settings::default() };
     check(text, Some(&file), &settings)
 }
+
+/// Runs the built `agentls` binary in `dir`, without colour.
+pub fn run_agentls(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_agentls"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
