@@ -26,28 +26,66 @@ pub struct LineCol {
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
-    ascii: bool,
+    /// How many bytes of the text are not ASCII; with none, UTF-16 columns are byte columns. A
+    /// count rather than a flag so [`LineIndex::replace`] can keep it exact without a rescan.
+    non_ascii: usize,
+}
+
+/// True when a line starts at byte `p` of `b` (`0 < p <= b.len()`): after `\n`, or after a `\r`
+/// that does not begin a `\r\n`.
+fn starts_line(b: &[u8], p: usize) -> bool {
+    match b[p - 1] {
+        b'\n' => true,
+        b'\r' => b.get(p) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+fn count_non_ascii(s: &str) -> usize {
+    if s.is_ascii() {
+        0
+    } else {
+        s.bytes().filter(|b| !b.is_ascii()).count()
+    }
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(i + 1);
-                }
-                _ => {}
+        push_starts(text.as_bytes(), 1, &mut starts);
+        LineIndex { starts, len: text.len(), non_ascii: count_non_ascii(text) }
+    }
+
+    /// Replaces `range` of `text` with `with` and updates the index to match, in time linear in
+    /// the edit plus the number of lines after it, instead of rescanning the whole text. `range`
+    /// must lie on char boundaries of `text` (with `start <= end`), and `self` must be the index
+    /// of `text`.
+    pub fn replace(&mut self, text: &mut String, range: std::ops::Range<usize>, with: &str) {
+        let (a, b) = (range.start, range.end);
+        self.non_ascii = self.non_ascii - count_non_ascii(&text[a..b]) + count_non_ascii(with);
+        text.replace_range(a..b, with);
+        self.len = text.len();
+        // Whether a line starts at byte p depends only on bytes p - 1 and p. Starts before `a`
+        // therefore stay, starts after the inserted text stay shifted, and only positions
+        // `a ..= a + with.len()` need a fresh look (a `\r\n` may have been split or joined there).
+        let lo = a.max(1);
+        let hi = (a + with.len()).min(text.len());
+        let keep_before = self.starts.partition_point(|&p| p < lo);
+        let keep_after = self.starts.partition_point(|&p| p <= b);
+        let mut middle = Vec::new();
+        let bytes = text.as_bytes();
+        for p in lo..=hi {
+            if starts_line(bytes, p) {
+                middle.push(p);
             }
-            i += 1;
         }
-        LineIndex { starts, len: text.len(), ascii: text.is_ascii() }
+        let inserted = middle.len();
+        self.starts.splice(keep_before..keep_after, middle);
+        if with.len() != b - a {
+            for p in &mut self.starts[keep_before + inserted..] {
+                *p = *p + with.len() - (b - a);
+            }
+        }
     }
 
     /// Number of lines (a text ending in a newline has an empty last line).
@@ -94,7 +132,7 @@ impl LineIndex {
         let start = self.starts[line];
         let col = match enc {
             Encoding::Utf8 => offset - start,
-            Encoding::Utf16 if self.ascii => offset - start,
+            Encoding::Utf16 if self.non_ascii == 0 => offset - start,
             Encoding::Utf16 => text[start..offset].chars().map(char::len_utf16).sum(),
         };
         LineCol { line: line as u32, col: col as u32 }
@@ -118,7 +156,7 @@ impl LineIndex {
                 }
                 off
             }
-            Encoding::Utf16 if self.ascii => (range.start + want).min(range.end),
+            Encoding::Utf16 if self.non_ascii == 0 => (range.start + want).min(range.end),
             Encoding::Utf16 => {
                 let mut units = 0;
                 for (i, c) in text[range.clone()].char_indices() {
@@ -131,6 +169,34 @@ impl LineIndex {
                 range.end
             }
         }
+    }
+}
+
+/// Pushes every line start of `b` from byte `from` on (`from >= 1`). Most bytes are neither `\n`
+/// nor `\r`, so a whole word is tested at once and skipped when it holds neither.
+fn push_starts(b: &[u8], from: usize, starts: &mut Vec<usize>) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // True when some byte of `w` equals the byte repeated in `pat` (the classic zero-byte test).
+    let has = |w: u64, pat: u64| {
+        let x = w ^ pat;
+        x.wrapping_sub(LO) & !x & HI != 0
+    };
+    let mut p = from;
+    // Position p looks at byte p - 1; scan byte i = p - 1 onwards.
+    while p <= b.len() {
+        let i = p - 1;
+        if i + 8 <= b.len() {
+            let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+            if !has(w, LO * u64::from(b'\n')) && !has(w, LO * u64::from(b'\r')) {
+                p += 8;
+                continue;
+            }
+        }
+        if starts_line(b, p) {
+            starts.push(p);
+        }
+        p += 1;
     }
 }
 
@@ -171,6 +237,32 @@ mod tests {
         assert_eq!(idx.offset(t, lc(1, 1), Encoding::Utf8), 8);
         assert_eq!(idx.position(t, t.len(), Encoding::Utf16), lc(1, 2));
         assert_eq!(idx.offset(t, lc(7, 0), Encoding::Utf16), t.len());
+    }
+
+    #[test]
+    fn replace_keeps_the_index_exact() {
+        // Edits that split and join `\r\n`, touch the ends of the text and change its ASCII-ness.
+        let cases: &[(&str, std::ops::Range<usize>, &str)] = &[
+            ("a\r\nb", 2..2, "x"),
+            ("a\rb", 2..2, "\n"),
+            ("a\r\nb", 1..2, ""),
+            ("a\r\r\nb\n", 2..3, ""),
+            ("", 0..0, "x\r"),
+            ("x\r", 2..2, "\n"),
+            ("ab\ncd\n", 0..6, ""),
+            ("ab\ncd\nef", 1..4, "😀\r\n\r"),
+            ("é\ne", 0..2, "e"),
+            ("line\n".repeat(40).leak(), 13..77, "mid\rdle"),
+        ];
+        for (text, range, with) in cases {
+            let mut t = text.to_string();
+            let mut idx = LineIndex::new(&t);
+            idx.replace(&mut t, range.clone(), with);
+            let mut expected = text.to_string();
+            expected.replace_range(range.clone(), with);
+            assert_eq!(t, expected);
+            assert_eq!(idx, LineIndex::new(&t), "{text:?} {range:?} {with:?}");
+        }
     }
 
     #[test]

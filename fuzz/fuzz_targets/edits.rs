@@ -1,7 +1,7 @@
-//! Incremental edits, in UTF-8 and UTF-16 positions: the server's document store (a rope) and the
-//! engine's `LineIndex` conversions must both give exactly the text that a naive model of the LSP
-//! rules gives on a plain `String`, edit after edit, whether the edits come one per `didChange` or
-//! all in one.
+//! Incremental edits, in UTF-8 and UTF-16 positions: the server's document store (text and line
+//! index edited in place) and the engine's `LineIndex` conversions must both give exactly the
+//! text that a naive model of the LSP rules gives on a plain `String`, edit after edit, whether
+//! the edits come one per `didChange` or all in one.
 //! Texts are built from pieces that stress the conversions: CRLF, lone CR, astral characters,
 //! multi-byte characters and fences.
 #![no_main]

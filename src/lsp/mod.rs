@@ -2,10 +2,10 @@
 //!
 //! Layout: `server` routes each LSP method (decode → engine → encode) and owns the panic guard;
 //! `features` holds the synchronous body of each request; `store` keeps the open documents
-//! (ropes, versions, snapshots); `session` keeps client flags, settings and cached policies;
-//! `proto` does every conversion between engine types and LSP types; `config` reads the editor
-//! settings; `capabilities` negotiates with the client; `transport` keeps malformed input from
-//! ending the session.
+//! (snapshots of text, line index and version, edited in place); `session` keeps client flags,
+//! settings and cached policies; `proto` does every conversion between engine types and LSP
+//! types; `config` reads the editor settings; `capabilities` negotiates with the client;
+//! `transport` keeps malformed input from ending the session.
 //!
 //! Custom requests: `agentls/documentText` (`{textDocument: {uri}}` → `{uri, version, text}` or
 //! `null`) returns the server's copy of an open document; debug builds also answer

@@ -6,7 +6,6 @@
 //! at the end of the text, and a column inside a character moves to that character's start.
 //! Function names state their direction (`to_range`, `to_span`).
 
-use ropey::{Rope, RopeSlice};
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types as lsp;
 
@@ -62,44 +61,6 @@ impl Lines<'_> {
     pub fn to_text_edits(self, edits: &[diagnostic::TextEdit]) -> Vec<lsp::TextEdit> {
         edits.iter().map(|e| lsp::TextEdit::new(self.to_range(&e.span), e.new_text.clone())).collect()
     }
-}
-
-/// LSP position → char index into a rope, clamped like [`Lines::to_offset`]. Used to apply
-/// incremental edits to the document rope. With ropey's `cr_lines` feature (and without
-/// `unicode_lines`) the rope's lines are the LSP lines: `\n`, `\r\n` and a lone `\r` end a line.
-pub fn to_rope_char(rope: &Rope, pos: lsp::Position, enc: Encoding) -> usize {
-    let line = pos.line as usize;
-    if line >= rope.len_lines() {
-        return rope.len_chars();
-    }
-    let start = rope.line_to_char(line);
-    let content = line_without_break(rope.line(line));
-    let want = pos.character as usize;
-    let mut units = 0;
-    for (i, c) in content.chars().enumerate() {
-        let next = units
-            + match enc {
-                Encoding::Utf8 => c.len_utf8(),
-                Encoding::Utf16 => c.len_utf16(),
-            };
-        if next > want {
-            return start + i;
-        }
-        units = next;
-    }
-    start + content.len_chars()
-}
-
-/// A rope line without its trailing `\n`, `\r\n` or `\r`.
-fn line_without_break(line: RopeSlice<'_>) -> RopeSlice<'_> {
-    let mut len = line.len_chars();
-    if len > 0 && line.char(len - 1) == '\n' {
-        len -= 1;
-    }
-    if len > 0 && line.char(len - 1) == '\r' {
-        len -= 1;
-    }
-    line.slice(..len)
 }
 
 /// The negotiated encoding as the LSP kind announced in the server capabilities.
@@ -472,25 +433,6 @@ mod tests {
 
     fn pos(line: u32, character: u32) -> lsp::Position {
         lsp::Position::new(line, character)
-    }
-
-    #[test]
-    fn rope_positions_match_the_line_index() {
-        let texts = ["", "a𐐀b\r\néx\n", "x\ry\r\n\nz", "tab\u{2028}still\u{85}line 0\n1", "😀😀\r\n😀"];
-        for text in texts {
-            let rope = Rope::from_str(text);
-            let index = LineIndex::new(text);
-            for enc in [Encoding::Utf8, Encoding::Utf16] {
-                let lines = Lines { text, index: &index, enc };
-                for line in 0..6 {
-                    for col in 0..12 {
-                        let p = pos(line, col);
-                        let via_rope = rope.char_to_byte(to_rope_char(&rope, p, enc));
-                        assert_eq!(via_rope, lines.to_offset(p), "{text:?} {enc:?} {line}:{col}");
-                    }
-                }
-            }
-        }
     }
 
     #[test]

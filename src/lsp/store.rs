@@ -1,5 +1,10 @@
-//! The open documents: a rope per document for incremental edits, plus an immutable snapshot
-//! (text, line index, version) that requests and checks read without holding any lock.
+//! The open documents: one snapshot per document (text, line index, version) that requests and
+//! checks read without holding any lock.
+//!
+//! Edits apply to the text and its line index in place (the index is updated around the edit,
+//! not rebuilt), so a keystroke in a large file costs a move of the bytes after it, not a copy
+//! of the whole text and a rescan for line breaks. A snapshot still held by a reader (a check of
+//! the previous version, say) is never changed: the store then edits a copy.
 //!
 //! Every method takes the std mutex briefly and never across an `.await`: notification handlers
 //! call these synchronously before their first `.await`, so edits apply in the order the client
@@ -9,14 +14,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
-use super::proto::{self, Lines};
-use crate::text::{Encoding, LineIndex};
+use super::proto::Lines;
+use crate::text::{Encoding, LineCol, LineIndex};
 
 /// One version of a document, shared with whoever is reading it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     pub uri: lsp::Uri,
     /// The file path for `file:` URIs; `None` for unsaved buffers and other schemes.
@@ -39,7 +43,6 @@ impl Snapshot {
 }
 
 struct Document {
-    rope: Rope,
     snapshot: Arc<Snapshot>,
 }
 
@@ -88,10 +91,9 @@ impl Store {
 
     /// Opens (or reopens, replacing) a document.
     pub fn open(&self, uri: lsp::Uri, version: i32, text: String) -> Arc<Snapshot> {
-        let rope = Rope::from_str(&text);
         let path = path_of(&uri);
         let snapshot = Arc::new(Snapshot::new(uri.clone(), path, version, text));
-        self.lock().insert(uri, Document { rope, snapshot: snapshot.clone() });
+        self.lock().insert(uri, Document { snapshot: snapshot.clone() });
         snapshot
     }
 
@@ -109,22 +111,25 @@ impl Store {
         if version < have {
             return Err(ChangeError::StaleVersion { have, got: version });
         }
+        // Copies the snapshot only if a reader still holds it.
+        let snap = Arc::make_mut(&mut doc.snapshot);
+        snap.version = version;
         for change in changes {
             match change.range {
-                None => doc.rope = Rope::from_str(&change.text),
+                None => {
+                    snap.text.clone_from(&change.text);
+                    snap.index = LineIndex::new(&snap.text);
+                }
                 Some(range) => {
-                    let a = proto::to_rope_char(&doc.rope, range.start, enc);
-                    let b = proto::to_rope_char(&doc.rope, range.end, enc);
-                    let (a, b) = (a.min(b), a.max(b));
-                    doc.rope.remove(a..b);
-                    doc.rope.insert(a, &change.text);
+                    let at = |p: lsp::Position| {
+                        snap.index.offset(&snap.text, LineCol { line: p.line, col: p.character }, enc)
+                    };
+                    let (a, b) = (at(range.start), at(range.end));
+                    snap.index.replace(&mut snap.text, a.min(b)..a.max(b), &change.text);
                 }
             }
         }
-        let old = &doc.snapshot;
-        let snapshot = Arc::new(Snapshot::new(old.uri.clone(), old.path.clone(), version, doc.rope.to_string()));
-        doc.snapshot = snapshot.clone();
-        Ok(snapshot)
+        Ok(doc.snapshot.clone())
     }
 
     /// Closes a document; false if it was not open.
@@ -176,5 +181,22 @@ mod tests {
         assert_eq!(unknown, ChangeError::UnknownDocument);
         assert!(store.close(&uri));
         assert!(store.get(&uri).is_none());
+    }
+
+    #[test]
+    fn a_snapshot_held_by_a_reader_never_changes() {
+        let store = Store::default();
+        let uri = lsp::Uri::from_str("file:///w/.factory/droids/a.md").unwrap();
+        let held = store.open(uri.clone(), 1, "one\ntwo\n".into());
+        let next = store.change(&uri, 2, &[change(1, 0, 1, 3, "2")], Encoding::Utf16).unwrap();
+        assert_eq!((held.version, held.text.as_str()), (1, "one\ntwo\n"));
+        assert_eq!(held.index, LineIndex::new("one\ntwo\n"));
+        assert_eq!((next.version, next.text.as_str()), (2, "one\n2\n"));
+        drop(next);
+        // Nobody holds version 2 any more: version 3 is edited in place and is what `get` sees.
+        let third = store.change(&uri, 3, &[change(0, 0, 0, 0, ">")], Encoding::Utf16).unwrap();
+        assert_eq!(third.text, ">one\n2\n");
+        assert_eq!(third.index, LineIndex::new(">one\n2\n"));
+        assert!(Arc::ptr_eq(&third, &store.get(&uri).unwrap()));
     }
 }
