@@ -4,6 +4,8 @@
 //! would silently end the session. This reader re-frames the input, drops (and logs to stderr)
 //! every message tower-lsp-server would choke on, and passes the rest through unchanged.
 
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tower_lsp_server::jsonrpc;
 
@@ -45,8 +47,86 @@ where
 
 /// True when tower-lsp-server can decode `body` (it accepts a JSON-RPC response or request).
 fn is_message(body: &[u8]) -> bool {
-    serde_json::from_slice::<jsonrpc::Request>(body).is_ok()
-        || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
+    serde_json::from_slice::<RequestShape>(body).is_ok() || serde_json::from_slice::<jsonrpc::Response>(body).is_ok()
+}
+
+/// Accepts exactly the JSON that [`jsonrpc::Request`] accepts, without building it: decoding the
+/// `didOpen` of a large file into a `serde_json::Value` allocates and copies its whole text only
+/// to throw it away, since tower-lsp-server decodes the message again.
+#[derive(Deserialize)]
+struct RequestShape {
+    #[serde(rename = "jsonrpc")]
+    _jsonrpc: Version,
+    #[serde(rename = "method", default)]
+    _method: String,
+    #[serde(rename = "params", default)]
+    _params: Option<AnyJson>,
+    #[serde(rename = "id", default)]
+    _id: Option<jsonrpc::Id>,
+}
+
+/// The `jsonrpc` member, which must be the string `"2.0"`.
+struct Version;
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match String::deserialize(d)?.as_str() {
+            "2.0" => Ok(Version),
+            _ => Err(de::Error::custom("expected JSON-RPC version \"2.0\"")),
+        }
+    }
+}
+
+/// Any JSON value, accepted exactly when `serde_json::Value` would accept it (its nesting depth
+/// limit included, since both go through `deserialize_any`), but not kept.
+struct AnyJson;
+
+impl<'de> Deserialize<'de> for AnyJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AnyJson)
+    }
+}
+
+impl<'de> Visitor<'de> for AnyJson {
+    type Value = AnyJson;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+
+    fn visit_unit<E>(self) -> Result<AnyJson, E> {
+        Ok(AnyJson)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnyJson, A::Error> {
+        while seq.next_element::<AnyJson>()?.is_some() {}
+        Ok(AnyJson)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyJson, A::Error> {
+        while map.next_entry::<IgnoredAny, AnyJson>()?.is_some() {}
+        Ok(AnyJson)
+    }
 }
 
 /// tower-lsp-server never answers a request whose method starts with `$/` (it treats every such
@@ -141,6 +221,36 @@ mod tests {
         sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
         let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), frame);
+    }
+
+    #[test]
+    fn the_request_shape_accepts_what_the_request_type_accepts() {
+        let deep =
+            format!("{{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+        let bodies = [
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"text":"a\nb\u00e9"}}}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1,-2,3.5,true,null,{"a":{}}]}"#,
+            r#"{"jsonrpc":"2.0","id":"s","method":"x","params":null,"extra":{"deep":[[]]}}"#,
+            r#"{"jsonrpc":"2.0","id":null,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0"}"#,
+            r#"{"jsonrpc":"1.0","method":"x"}"#,
+            r#"{"method":"x"}"#,
+            r#"{"jsonrpc":2.0,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","method":7}"#,
+            r#"{"jsonrpc":"2.0","method":"x","id":1.5}"#,
+            r#"{"jsonrpc":"2.0","method":"x","id":{}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":1e999}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":"\ud800"}"#,
+            r#"{"jsonrpc":"2.0","method":"x","method":"y"}"#,
+            r#"{"jsonrpc":"2.0","method":"x"} trailing"#,
+            r#"[{"jsonrpc":"2.0","method":"x"}]"#,
+            deep.as_str(),
+        ];
+        for body in bodies {
+            let real = serde_json::from_str::<jsonrpc::Request>(body).is_ok();
+            let shape = serde_json::from_str::<RequestShape>(body).is_ok();
+            assert_eq!(shape, real, "{body}");
+        }
     }
 
     #[test]
