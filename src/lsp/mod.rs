@@ -9,7 +9,8 @@
 //!
 //! Custom requests: `agentls/documentText` (`{textDocument: {uri}}` → `{uri, version, text}` or
 //! `null`) returns the server's copy of an open document; debug builds also answer
-//! `agentls/debugPanic` with an `InternalError` produced by a deliberate panic.
+//! `agentls/debugPanic` with an `InternalError` produced by a deliberate panic. The notification
+//! `agentls/stashedDidOpen` is internal: the transport sends it in place of each `didOpen`.
 
 #![deny(clippy::print_stdout)]
 
@@ -55,12 +56,15 @@ where
 {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let builder = LspService::build(move |client| server::Backend::new(client, flag))
-        .custom_method("agentls/documentText", server::Backend::document_text);
+    let stash = transport::Stash::default();
+    let for_backend = stash.clone();
+    let builder = LspService::build(move |client| server::Backend::new(client, flag, for_backend))
+        .custom_method("agentls/documentText", server::Backend::document_text)
+        .custom_method(transport::STASHED_DID_OPEN, server::Backend::stashed_did_open);
     #[cfg(debug_assertions)]
     let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);
     let (service, socket) = builder.finish();
-    Server::new(transport::sanitized(input), output, socket).serve(service).await;
+    Server::new(transport::sanitized(input, stash), output, socket).serve(service).await;
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {

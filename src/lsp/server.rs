@@ -18,6 +18,7 @@ use super::config::Options;
 use super::features;
 use super::session::Session;
 use super::store::{self, Snapshot, Store};
+use super::transport::{Stash, StashTicket};
 use crate::analysis::Settings;
 
 /// The id of the dynamic `workspace/didChangeWatchedFiles` registration.
@@ -44,6 +45,8 @@ pub struct Inner {
     shut_down: Arc<AtomicBool>,
     /// Messages produced during `initialize`, when the client may not receive logs yet.
     pending_logs: Mutex<Vec<(lsp::MessageType, String)>>,
+    /// `didOpen` params the transport decoded, picked up by `agentls/stashedDidOpen`.
+    stash: Stash,
 }
 
 /// Params of the custom request `agentls/documentText`.
@@ -89,13 +92,14 @@ fn level(typ: lsp::MessageType) -> &'static str {
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, stash: Stash) -> Backend {
         Backend(Arc::new(Inner {
             client,
             store: Store::default(),
             session: Session::default(),
             shut_down,
             pending_logs: Mutex::new(Vec::new()),
+            stash,
         }))
     }
 
@@ -119,6 +123,14 @@ impl Backend {
             version: s.version,
             text: s.text.clone(),
         }))
+    }
+
+    /// `agentls/stashedDidOpen`: a `didOpen` the transport decoded itself (see `transport`),
+    /// handled at the position of the original in the stream.
+    pub async fn stashed_did_open(&self, params: StashTicket) {
+        if let Some(params) = self.stash.take(params.ticket) {
+            self.did_open(params).await;
+        }
     }
 
     /// `agentls/debugPanic` (debug builds only): panics inside the guard, to prove that a bug
