@@ -44,7 +44,12 @@ pub struct Analysis<'t> {
 
 /// Parses and resolves one file.
 pub fn analyze<'t>(text: &'t str, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
-    let parsed = syntax::parse(text);
+    resolve(text, syntax::parse(text), path, settings)
+}
+
+/// Resolves a file already parsed (`parsed` must be `syntax::parse(text)`), so a caller that keeps
+/// the parse of an unchanged text (the language server, per document version) does not redo it.
+pub fn resolve<'t>(text: &'t str, parsed: ParsedFile, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
     let policy = settings.policy.for_file_shared(path);
     let forced = settings.dialect_override.or(policy.dialect);
     let detected = match forced {

@@ -238,3 +238,38 @@ fn outline_folds_and_tokens_cover_the_droid() {
     // The `name` key on line 1 is a property token (legend index 0).
     assert!(tokens.iter().any(|t| t[0] == 1 && t[1] == 0 && t[2] == 4 && t[3] == 0), "{tokens:?}");
 }
+
+#[test]
+fn requests_see_the_current_version_and_settings_never_a_cached_past() {
+    // The server parses and checks each version once and reuses that for later requests; this
+    // proves the reuse never outlives the version or the settings it was made for.
+    let mut ws = Workspace::default_push();
+    let (uri, published) = ws.open(".factory/droids/reviewer.md", DROID_WITH_BASH);
+    let d = find_diagnostic(&published, "foreign-tool");
+    let on_bash = json!({"line": 3, "character": 16});
+    let offers_fix = |ws: &mut Workspace| {
+        code_actions(ws, &uri, d["range"].clone(), json!([]), None)
+            .iter()
+            .any(|a| a["title"] == "Replace `Bash` with `Execute`")
+    };
+    assert!(offers_fix(&mut ws));
+    assert!(hover_markdown(&mut ws, &uri, &on_bash).unwrap().contains("foreign-tool"));
+
+    // Same version, new settings: Bash becomes a known tool.
+    let has_foreign = |p: &Value| p["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "foreign-tool");
+    let settings = |tools: Value| json!({"settings": {"agentls": {"extraTools": tools}}});
+    ws.client.notify("workspace/didChangeConfiguration", settings(json!(["Bash"])));
+    ws.client.wait_notification_where("textDocument/publishDiagnostics", |p| p["uri"] == uri && !has_foreign(p));
+    assert!(!offers_fix(&mut ws), "code actions use the diagnostics of the new settings");
+    assert!(!hover_markdown(&mut ws, &uri, &on_bash).unwrap_or_default().contains("foreign-tool"));
+    ws.client.notify("workspace/didChangeConfiguration", settings(json!([])));
+    ws.client.wait_notification_where("textDocument/publishDiagnostics", |p| p["uri"] == uri && has_foreign(p));
+    assert!(offers_fix(&mut ws));
+
+    // New version: Bash replaced by a Factory tool.
+    ws.client.did_change(&uri, 2, &[(d["range"].clone(), "Grep")]);
+    let published = ws.client.diagnostics(&uri, Some(2));
+    assert!(!has_foreign(&published), "{published}");
+    assert!(!offers_fix(&mut ws), "code actions use the new version");
+    assert!(!hover_markdown(&mut ws, &uri, &on_bash).unwrap_or_default().contains("foreign-tool"));
+}

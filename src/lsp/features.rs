@@ -6,19 +6,34 @@ use tower_lsp_server::ls_types as lsp;
 use super::capabilities::ClientFlags;
 use super::proto::{self, CompletionStyle};
 use super::session::is_policy_file;
+use std::sync::Arc;
+
 use super::store::Snapshot;
-use crate::analysis::{self, Settings};
+use crate::analysis::{self, Analysis, Settings};
+use crate::diagnostic::Diagnostic;
 use crate::{ide, policy, rules};
+
+/// The engine's view of a snapshot, resolved from the snapshot's parse (made once per version).
+fn analysis<'s>(snap: &'s Snapshot, settings: &Settings) -> Analysis<'s> {
+    analysis::resolve(&snap.text, snap.parsed().clone(), snap.path.as_deref(), settings)
+}
+
+/// The engine's diagnostics of a snapshot, computed once per version and settings generation.
+/// Callers read `generation` before fetching `settings`: a change in between then files the new
+/// settings' diagnostics under the old generation (merely recomputed later), never the reverse.
+fn engine_diagnostics(snap: &Snapshot, settings: &Settings, generation: u64) -> Arc<Vec<Diagnostic>> {
+    snap.diagnostics(generation, || rules::run(&analysis(snap, settings)))
+}
 
 /// The diagnostics of a document. An open policy file is checked as a policy (so its problems
 /// show while it is being edited); every other document goes to the engine with its path.
-pub fn diagnostics(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::Diagnostic> {
+pub fn diagnostics(snap: &Snapshot, settings: &Settings, generation: u64, flags: &ClientFlags) -> Vec<lsp::Diagnostic> {
     let lines = snap.lines(flags.encoding);
     if let Some(path) = snap.path.as_deref().filter(|p| is_policy_file(p)) {
         let (_, problems) = policy::parse_all(&snap.text, Some(path));
         return problems.iter().map(|e| proto::policy_error_to_diagnostic(&lines, e)).collect();
     }
-    analysis::check(&snap.text, snap.path.as_deref(), settings)
+    engine_diagnostics(snap, settings, generation)
         .iter()
         .map(|d| proto::to_diagnostic(&lines, d, snap.version))
         .collect()
@@ -31,7 +46,7 @@ pub fn completion(
     pos: lsp::Position,
 ) -> lsp::CompletionResponse {
     let lines = snap.lines(flags.encoding);
-    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let a = analysis(snap, settings);
     let style = CompletionStyle { snippets: flags.snippets, deprecated_tag: flags.completion_deprecated_tag };
     let items = ide::completions(&a, lines.to_offset(pos))
         .iter()
@@ -41,16 +56,22 @@ pub fn completion(
 }
 
 /// Hover content, followed by the explanation of any diagnostic under the cursor.
-pub fn hover(snap: &Snapshot, settings: &Settings, flags: &ClientFlags, pos: lsp::Position) -> Option<lsp::Hover> {
+pub fn hover(
+    snap: &Snapshot,
+    settings: &Settings,
+    generation: u64,
+    flags: &ClientFlags,
+    pos: lsp::Position,
+) -> Option<lsp::Hover> {
     let lines = snap.lines(flags.encoding);
-    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
-    let diags = rules::run(&a);
+    let a = analysis(snap, settings);
+    let diags = engine_diagnostics(snap, settings, generation);
     ide::hover_with_diagnostics(&a, &diags, lines.to_offset(pos)).map(|h| proto::to_hover(&lines, &h))
 }
 
 pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::DocumentSymbolResponse {
     let lines = snap.lines(flags.encoding);
-    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let a = analysis(snap, settings);
     let symbols = ide::symbols(&a);
     if flags.hierarchical_symbols {
         lsp::DocumentSymbolResponse::Nested(proto::to_document_symbols(&lines, &symbols))
@@ -61,13 +82,13 @@ pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlag
 
 pub fn folding_ranges(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::FoldingRange> {
     let lines = snap.lines(flags.encoding);
-    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let a = analysis(snap, settings);
     ide::folds(&a).iter().filter_map(|f| proto::to_folding_range(&lines, f)).collect()
 }
 
 pub fn semantic_tokens(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::SemanticTokens {
     let lines = snap.lines(flags.encoding);
-    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
+    let a = analysis(snap, settings);
     proto::to_semantic_tokens(&lines, &ide::semantic_tokens(&a))
 }
 
@@ -80,13 +101,14 @@ pub fn semantic_tokens(snap: &Snapshot, settings: &Settings, flags: &ClientFlags
 pub fn code_actions(
     snap: &Snapshot,
     settings: &Settings,
+    generation: u64,
     flags: &ClientFlags,
     params: &lsp::CodeActionParams,
 ) -> Vec<lsp::CodeActionOrCommand> {
     let lines = snap.lines(flags.encoding);
     let uri = &snap.uri;
-    let a = analysis::analyze(&snap.text, snap.path.as_deref(), settings);
-    let fresh = rules::run(&a);
+    let a = analysis(snap, settings);
+    let fresh = engine_diagnostics(snap, settings, generation);
     let mut out = Actions::default();
 
     for act in ide::code_actions(&a, &fresh, lines.to_span(params.range)) {

@@ -179,8 +179,10 @@ impl Inner {
         if flags.pull_diagnostics {
             return;
         }
+        let generation = self.session.generation();
         let settings = self.settings_for(&snap).await;
-        let Ok(diags) = self.guarded("diagnostics", || features::diagnostics(&snap, &settings, &flags)).await else {
+        let diagnostics = || features::diagnostics(&snap, &settings, generation, &flags);
+        let Ok(diags) = self.guarded("diagnostics", diagnostics).await else {
             return;
         };
         // A newer change (or a close) may have landed meanwhile; it publishes for itself.
@@ -409,7 +411,8 @@ impl LanguageServer for Backend {
             ))
         };
         let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(full(Vec::new(), None)) };
-        let result_id = format!("{}:{}", self.session.generation(), snap.version);
+        let generation = self.session.generation();
+        let result_id = format!("{generation}:{}", snap.version);
         if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
             return Ok(lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Unchanged(
                 lsp::RelatedUnchangedDocumentDiagnosticReport {
@@ -420,7 +423,8 @@ impl LanguageServer for Backend {
         }
         let flags = self.flags();
         let settings = self.settings_for(&snap).await;
-        let items = self.guarded("textDocument/diagnostic", || features::diagnostics(&snap, &settings, &flags)).await?;
+        let diagnostics = || features::diagnostics(&snap, &settings, generation, &flags);
+        let items = self.guarded("textDocument/diagnostic", diagnostics).await?;
         Ok(full(items, Some(result_id)))
     }
 
@@ -434,14 +438,17 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
         let Some(snap) = self.snapshot(&at.text_document.uri) else { return Ok(None) };
-        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
-        self.guarded("hover", || features::hover(&snap, &settings, &flags, at.position)).await
+        let (flags, generation) = (self.flags(), self.session.generation());
+        let settings = self.settings_for(&snap).await;
+        self.guarded("hover", || features::hover(&snap, &settings, generation, &flags, at.position)).await
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
         let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
-        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
-        self.guarded("codeAction", || Some(features::code_actions(&snap, &settings, &flags, &params))).await
+        let (flags, generation) = (self.flags(), self.session.generation());
+        let settings = self.settings_for(&snap).await;
+        let actions = || Some(features::code_actions(&snap, &settings, generation, &flags, &params));
+        self.guarded("codeAction", actions).await
     }
 
     async fn document_symbol(

@@ -12,15 +12,22 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use tower_lsp_server::ls_types as lsp;
 
 use super::proto::Lines;
+use crate::diagnostic::Diagnostic;
+use crate::syntax::{self, ParsedFile};
 use crate::text::{Encoding, LineCol, LineIndex};
 
 /// One version of a document, shared with whoever is reading it.
-#[derive(Debug, Clone)]
+///
+/// It also keeps what the engine derived from this version, so diagnostics, hover, code actions
+/// and the rest parse and check a version once, not once per request: the parse (independent of
+/// settings) and the engine's diagnostics for one settings generation. Both are cleared whenever
+/// the text changes (see [`Store::change`]) and never copied to another snapshot.
+#[derive(Debug)]
 pub struct Snapshot {
     pub uri: lsp::Uri,
     /// The file path for `file:` URIs; `None` for unsaved buffers and other schemes.
@@ -28,12 +35,52 @@ pub struct Snapshot {
     pub version: i32,
     pub text: String,
     pub index: LineIndex,
+    parsed: OnceLock<ParsedFile>,
+    /// The diagnostics with the settings generation they were computed under.
+    checked: Mutex<Option<(u64, Arc<Vec<Diagnostic>>)>>,
+}
+
+impl Clone for Snapshot {
+    /// A copy of the text and index, without the derived data.
+    fn clone(&self) -> Snapshot {
+        Snapshot::with_index(self.uri.clone(), self.path.clone(), self.version, self.text.clone(), self.index.clone())
+    }
 }
 
 impl Snapshot {
     fn new(uri: lsp::Uri, path: Option<PathBuf>, version: i32, text: String) -> Snapshot {
         let index = LineIndex::new(&text);
-        Snapshot { uri, path, version, text, index }
+        Snapshot::with_index(uri, path, version, text, index)
+    }
+
+    fn with_index(uri: lsp::Uri, path: Option<PathBuf>, version: i32, text: String, index: LineIndex) -> Snapshot {
+        Snapshot { uri, path, version, text, index, parsed: OnceLock::new(), checked: Mutex::new(None) }
+    }
+
+    /// Forgets what was derived from the text, before the text changes.
+    fn forget_derived(&mut self) {
+        self.parsed = OnceLock::new();
+        *self.checked.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// The parse of the text, made on first use.
+    pub fn parsed(&self) -> &ParsedFile {
+        self.parsed.get_or_init(|| syntax::parse(&self.text))
+    }
+
+    /// The engine's diagnostics under the settings of `generation`: the cached ones when they
+    /// were computed under that generation, otherwise those `check` computes (then cached).
+    pub fn diagnostics(&self, generation: u64, check: impl FnOnce() -> Vec<Diagnostic>) -> Arc<Vec<Diagnostic>> {
+        let lock = || self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((g, diags)) = lock().as_ref() {
+            if *g == generation {
+                return diags.clone();
+            }
+        }
+        // Computed without the lock held; two racing requests may both compute, which is harmless.
+        let diags = Arc::new(check());
+        *lock() = Some((generation, diags.clone()));
+        diags
     }
 
     /// The text with its line index, for conversions in the given encoding.
@@ -113,6 +160,7 @@ impl Store {
         }
         // Copies the snapshot only if a reader still holds it.
         let snap = Arc::make_mut(&mut doc.snapshot);
+        snap.forget_derived();
         snap.version = version;
         for change in changes {
             match change.range {
