@@ -9,20 +9,15 @@ use super::session::is_policy_file;
 use std::sync::Arc;
 
 use super::store::Snapshot;
-use crate::analysis::{self, Analysis, Settings};
+use crate::analysis::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::{ide, policy, rules};
-
-/// The engine's view of a snapshot, resolved from the snapshot's parse (made once per version).
-fn analysis<'s>(snap: &'s Snapshot, settings: &Settings) -> Analysis<'s> {
-    analysis::resolve(&snap.text, snap.parsed().clone(), snap.path.as_deref(), settings)
-}
 
 /// The engine's diagnostics of a snapshot, computed once per version and settings generation.
 /// Callers read `generation` before fetching `settings`: a change in between then files the new
 /// settings' diagnostics under the old generation (merely recomputed later), never the reverse.
 fn engine_diagnostics(snap: &Snapshot, settings: &Settings, generation: u64) -> Arc<Vec<Diagnostic>> {
-    snap.diagnostics(generation, || rules::run(&analysis(snap, settings)))
+    snap.diagnostics(generation, || snap.with_analysis(settings, rules::run))
 }
 
 /// The diagnostics of a document. An open policy file is checked as a policy (so its problems
@@ -46,12 +41,9 @@ pub fn completion(
     pos: lsp::Position,
 ) -> lsp::CompletionResponse {
     let lines = snap.lines(flags.encoding);
-    let a = analysis(snap, settings);
     let style = CompletionStyle { snippets: flags.snippets, deprecated_tag: flags.completion_deprecated_tag };
-    let items = ide::completions(&a, lines.to_offset(pos))
-        .iter()
-        .map(|c| proto::to_completion_item(&lines, c, style))
-        .collect();
+    let completions = snap.with_analysis(settings, |a| ide::completions(a, lines.to_offset(pos)));
+    let items = completions.iter().map(|c| proto::to_completion_item(&lines, c, style)).collect();
     lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: false, items })
 }
 
@@ -64,15 +56,14 @@ pub fn hover(
     pos: lsp::Position,
 ) -> Option<lsp::Hover> {
     let lines = snap.lines(flags.encoding);
-    let a = analysis(snap, settings);
     let diags = engine_diagnostics(snap, settings, generation);
-    ide::hover_with_diagnostics(&a, &diags, lines.to_offset(pos)).map(|h| proto::to_hover(&lines, &h))
+    let hover = snap.with_analysis(settings, |a| ide::hover_with_diagnostics(a, &diags, lines.to_offset(pos)));
+    hover.map(|h| proto::to_hover(&lines, &h))
 }
 
 pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::DocumentSymbolResponse {
     let lines = snap.lines(flags.encoding);
-    let a = analysis(snap, settings);
-    let symbols = ide::symbols(&a);
+    let symbols = snap.with_analysis(settings, ide::symbols);
     if flags.hierarchical_symbols {
         lsp::DocumentSymbolResponse::Nested(proto::to_document_symbols(&lines, &symbols))
     } else {
@@ -82,14 +73,12 @@ pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlag
 
 pub fn folding_ranges(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::FoldingRange> {
     let lines = snap.lines(flags.encoding);
-    let a = analysis(snap, settings);
-    ide::folds(&a).iter().filter_map(|f| proto::to_folding_range(&lines, f)).collect()
+    snap.with_analysis(settings, ide::folds).iter().filter_map(|f| proto::to_folding_range(&lines, f)).collect()
 }
 
 pub fn semantic_tokens(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::SemanticTokens {
     let lines = snap.lines(flags.encoding);
-    let a = analysis(snap, settings);
-    proto::to_semantic_tokens(&lines, &ide::semantic_tokens(&a))
+    proto::to_semantic_tokens(&lines, &snap.with_analysis(settings, ide::semantic_tokens))
 }
 
 /// Code actions for a range: the engine's (a quick fix per fix of each diagnostic there, section
@@ -107,11 +96,11 @@ pub fn code_actions(
 ) -> Vec<lsp::CodeActionOrCommand> {
     let lines = snap.lines(flags.encoding);
     let uri = &snap.uri;
-    let a = analysis(snap, settings);
     let fresh = engine_diagnostics(snap, settings, generation);
     let mut out = Actions::default();
 
-    for act in ide::code_actions(&a, &fresh, lines.to_span(params.range)) {
+    let engine_actions = snap.with_analysis(settings, |a| ide::code_actions(a, &fresh, lines.to_span(params.range)));
+    for act in engine_actions {
         let fixed = act.fixes.and_then(|i| fresh.get(i)).map(|d| {
             let converted = proto::to_diagnostic(&lines, d, snap.version);
             // Prefer the client's own copy, so the client links the action to what it shows.

