@@ -181,12 +181,17 @@ impl Inner {
         }
         let generation = self.session.generation();
         let settings = self.settings_for(&snap).await;
+        // A newer change (or a close) may have landed meanwhile; it publishes for itself. Checked
+        // before the work too, so a burst of keystrokes in a large file checks only what is current.
+        let current = || self.store.is_current(&snap);
+        if !current() {
+            return;
+        }
         let diagnostics = || features::diagnostics(&snap, &settings, generation, &flags);
         let Ok(diags) = self.guarded("diagnostics", diagnostics).await else {
             return;
         };
-        // A newer change (or a close) may have landed meanwhile; it publishes for itself.
-        if self.store.version(&snap.uri) != Some(snap.version) {
+        if !current() {
             return;
         }
         self.client.publish_diagnostics(snap.uri.clone(), diags, Some(snap.version)).await;

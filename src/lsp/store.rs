@@ -200,6 +200,13 @@ impl Store {
         self.lock().get(uri).map(|d| d.snapshot.clone())
     }
 
+    /// True while `snap` is the document's current snapshot: no change (not even one that repeats
+    /// the version number, as some clients do) and no close came after it. A snapshot held by a
+    /// reader is never edited in place, so identity is exact.
+    pub fn is_current(&self, snap: &Arc<Snapshot>) -> bool {
+        self.lock().get(&snap.uri).is_some_and(|d| Arc::ptr_eq(&d.snapshot, snap))
+    }
+
     /// The current version of a document, if open.
     pub fn version(&self, uri: &lsp::Uri) -> Option<i32> {
         self.lock().get(uri).map(|d| d.snapshot.version)
@@ -257,5 +264,9 @@ mod tests {
         assert_eq!(third.text, ">one\n2\n");
         assert_eq!(third.index, LineIndex::new(">one\n2\n"));
         assert!(Arc::ptr_eq(&third, &store.get(&uri).unwrap()));
+        assert!(store.is_current(&third) && !store.is_current(&held));
+        // A change that repeats the version still makes the held snapshot outdated.
+        let again = store.change(&uri, 3, &[change(0, 0, 0, 1, "")], Encoding::Utf16).unwrap();
+        assert!(store.is_current(&again) && !store.is_current(&third));
     }
 }
