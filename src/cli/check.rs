@@ -141,8 +141,7 @@ fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
     let mut policies =
         Policies { forced, builtin: Arc::new(LoadedPolicy::builtin()), by_dir: HashMap::new(), loaded: HashMap::new() };
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut push = |path: &Path, _: &mut Collected, policies: &mut Policies| {
-        let abs = absolute(path);
+    let mut push = |path: &Path, abs: PathBuf, policies: &mut Policies| {
         if seen.insert(abs.clone()) {
             let policy = policies.for_file(&abs);
             on_job(Job { display: display_path(path), abs, policy });
@@ -156,7 +155,7 @@ fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
                 out.errors.push(format!("path not found: {}", root.display()));
             }
             Err(e) => out.errors.push(format!("cannot access {}: {e}", root.display())),
-            Ok(m) if !m.is_dir() => push(root, &mut out, &mut policies),
+            Ok(m) if !m.is_dir() => push(root, absolute(root), &mut policies),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(root)
                     .hidden(false)
@@ -166,8 +165,9 @@ fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
                 for entry in walker {
                     match entry {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            if dialect::detect_by_path(&absolute(e.path())).is_some() {
-                                push(e.path(), &mut out, &mut policies);
+                            let abs = absolute(e.path());
+                            if dialect::detect_by_path(&abs).is_some() {
+                                push(e.path(), abs, &mut policies);
                             }
                         }
                         Ok(_) => {}

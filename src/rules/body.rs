@@ -36,11 +36,12 @@ pub fn matches(spec: &SectionSpec, h: &Heading) -> bool {
 
 /// The edit that inserts `spec` as a new section, placed by `order` relative to the sections present.
 pub fn insert_section(text: &str, body: &Body, order: &[&SectionSpec], spec: &SectionSpec) -> TextEdit {
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let nl = super::line_break(text);
     let idx = order.iter().position(|s| s.title == spec.title).unwrap_or(order.len());
     let find = |s: &SectionSpec| body.headings.iter().find(|h| matches(s, h));
     let level = spec.level.unwrap_or(2).clamp(1, 6) as usize;
-    let template = spec.template.clone().unwrap_or_default().replace('\n', nl);
+    let template = spec.template.as_deref().unwrap_or_default();
+    let template = if nl == "\n" { template.into() } else { std::borrow::Cow::Owned(template.replace('\n', nl)) };
     let mut block = format!("{} {}{nl}{nl}", "#".repeat(level), spec.title);
     if !template.trim().is_empty() {
         block.push_str(template.trim_end());
