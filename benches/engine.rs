@@ -5,6 +5,10 @@
 #[path = "support/corpus.rs"]
 mod corpus;
 
+// The allocator of the `agentls` binary, so that these figures are the ones the binary gets.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;

@@ -5,8 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
 use crate::analysis::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -120,6 +119,16 @@ impl Policies {
 /// path names a dialect. Hidden folders are walked (the agent folders are all hidden) but `.git`
 /// is not; .gitignore, .ignore and git's exclude files are honoured even outside a git checkout.
 pub fn collect(opts: &Options) -> Collected {
+    let mut jobs = Vec::new();
+    let mut out = walk(opts, |job| jobs.push(job));
+    jobs.sort_by(|a, b| a.display.cmp(&b.display));
+    out.jobs = jobs;
+    out
+}
+
+/// Finds the files as [`collect`] does, handing each job to `on_job` as soon as it is found (in
+/// walk order), so that checking can start before the walk ends. The result has no jobs.
+fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
     let mut out = Collected::default();
     let forced = match &opts.policy {
         Some(p) if !p.is_file() => {
@@ -132,11 +141,10 @@ pub fn collect(opts: &Options) -> Collected {
     let mut policies =
         Policies { forced, builtin: Arc::new(LoadedPolicy::builtin()), by_dir: HashMap::new(), loaded: HashMap::new() };
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut push = |path: &Path, out: &mut Collected, policies: &mut Policies| {
-        let abs = absolute(path);
+    let mut push = |path: &Path, abs: PathBuf, policies: &mut Policies| {
         if seen.insert(abs.clone()) {
             let policy = policies.for_file(&abs);
-            out.jobs.push(Job { display: display_path(path), abs, policy });
+            on_job(Job { display: display_path(path), abs, policy });
         }
     };
 
@@ -147,7 +155,7 @@ pub fn collect(opts: &Options) -> Collected {
                 out.errors.push(format!("path not found: {}", root.display()));
             }
             Err(e) => out.errors.push(format!("cannot access {}: {e}", root.display())),
-            Ok(m) if !m.is_dir() => push(root, &mut out, &mut policies),
+            Ok(m) if !m.is_dir() => push(root, absolute(root), &mut policies),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(root)
                     .hidden(false)
@@ -157,8 +165,9 @@ pub fn collect(opts: &Options) -> Collected {
                 for entry in walker {
                     match entry {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            if dialect::detect_by_path(&absolute(e.path())).is_some() {
-                                push(e.path(), &mut out, &mut policies);
+                            let abs = absolute(e.path());
+                            if dialect::detect_by_path(&abs).is_some() {
+                                push(e.path(), abs, &mut policies);
                             }
                         }
                         Ok(_) => {}
@@ -168,7 +177,6 @@ pub fn collect(opts: &Options) -> Collected {
             }
         }
     }
-    out.jobs.sort_by(|a, b| a.display.cmp(&b.display));
     out.policies = policies.all();
     out
 }
@@ -234,39 +242,42 @@ fn check_one(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
     }
 }
 
-/// Checks `jobs` on all cores. Workers take the next job from a shared counter, so a few large
-/// files do not leave other cores idle; results come back in job order whatever the timing.
-fn check_all(jobs: &[Job], opts: &Options, checker: &Checker) -> Vec<FileResult> {
-    let n = jobs.len();
-    let workers = std::thread::available_parallelism().map_or(1, |c| c.get()).min(n);
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<FileResult>> = (0..n).map(|_| None).collect();
-    std::thread::scope(|s| {
+/// Walks and checks at the same time: the walk (on this thread) sends each job to workers on
+/// all cores, which take the next job as soon as they are free, so a few large files do not
+/// leave other cores idle and nobody waits for the walk to end. Returns the walk's findings and
+/// each job with its result, sorted by display path whatever the timing.
+fn walk_and_check(opts: &Options, checker: &Checker) -> (Collected, Vec<(Job, FileResult)>) {
+    let workers = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let (tx, rx) = mpsc::channel::<Job>();
+    let rx = Mutex::new(rx);
+    let (collected, mut results) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
                     let mut local = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= n {
-                            break local;
-                        }
+                        // The lock is held only to take one job; a closed channel ends the worker.
+                        let next = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                        let Ok(job) = next else { break local };
                         // A panic in the engine costs one file, not the run; the panic hook has
                         // already printed its message.
-                        let r = catch_unwind(AssertUnwindSafe(|| check_one(&jobs[i], opts, checker)))
+                        let r = catch_unwind(AssertUnwindSafe(|| check_one(&job, opts, checker)))
                             .unwrap_or(FileResult::Crashed);
-                        local.push((i, r));
+                        local.push((job, r));
                     }
                 })
             })
             .collect();
-        for h in handles {
-            for (i, r) in h.join().unwrap_or_default() {
-                results[i] = Some(r);
-            }
-        }
+        let collected = walk(opts, |job| {
+            // Workers only stop when the channel closes, so sending cannot fail.
+            let _ = tx.send(job);
+        });
+        drop(tx);
+        let results: Vec<_> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+        (collected, results)
     });
-    results.into_iter().map(|r| r.unwrap_or(FileResult::Crashed)).collect()
+    results.sort_by(|a, b| a.0.display.cmp(&b.0.display));
+    (collected, results)
 }
 
 /// A broken policy file as a diagnostic at the place the parser stopped.
@@ -305,14 +316,13 @@ fn strip_location(message: &str) -> &str {
 
 /// Runs `check` as configured.
 pub fn run(opts: &Options, checker: &Checker) -> Outcome {
-    let collected = collect(opts);
+    let (collected, results) = walk_and_check(opts, checker);
     let mut errors = collected.errors;
     let mut report = Report { skipped: collected.skipped, ..Report::default() };
     if opts.fix {
         report.fixes_applied = Some(0);
     }
-    let results = check_all(&collected.jobs, opts, checker);
-    for (job, result) in collected.jobs.iter().zip(results) {
+    for (job, result) in results {
         match result {
             FileResult::Checked { text, mut diagnostics, fixes_applied, write_error } => {
                 report.files_checked += 1;

@@ -57,7 +57,7 @@ pub(super) fn check(cx: &mut Ctx) {
         check_value(cx, spec, &entry.value, text);
     }
     // Required keys, on the opening fence, with a fix that adds the key before the closing one.
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let nl = super::line_break(text);
     // Not when the frontmatter is no mapping, nor for a key whose line the YAML recovery skipped.
     let is_map = matches!(fm.root.as_ref().map(|r| &r.value), Some(Value::Map(_)) | None);
     let yaml_text = &text[fm.content.clone()];

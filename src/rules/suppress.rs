@@ -8,7 +8,7 @@ use crate::text::LineIndex;
 const MARK: &str = "agentls-disable";
 
 pub(super) fn apply(text: &str, diags: &mut Vec<Diagnostic>) {
-    if diags.is_empty() || !text.contains(MARK) {
+    if diags.is_empty() || memchr::memmem::find(text.as_bytes(), MARK.as_bytes()).is_none() {
         return;
     }
     let idx = LineIndex::new(text);

@@ -9,7 +9,7 @@ use crate::syntax::ProblemKind;
 
 pub(super) fn check(cx: &mut Ctx) {
     let text = cx.text;
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let nl = super::line_break(text);
     // Where each top-level key first appears, and the line starts, built once: a frontmatter may
     // repeat keys thousands of times, and a scan of the entries and the text for every repeat
     // would be quadratic.

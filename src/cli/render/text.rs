@@ -57,8 +57,14 @@ impl Painter {
 pub fn render(report: &Report, opts: &Options, out: &mut String) {
     let p = Painter { color: opts.color };
     for file in &report.files {
+        // Most files of a large run have hints only, which are hidden: index only the files
+        // that show something (this loop runs on one thread after the parallel checks).
+        let mut shown = file.diagnostics.iter().filter(|d| opts.hints || d.severity != Severity::Hint).peekable();
+        if shown.peek().is_none() {
+            continue;
+        }
         let index = LineIndex::new(&file.text);
-        for d in file.diagnostics.iter().filter(|d| opts.hints || d.severity != Severity::Hint) {
+        for d in shown {
             render_diagnostic(file, &index, d, &p, out);
         }
     }
