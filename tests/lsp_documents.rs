@@ -227,3 +227,22 @@ fn settings_come_from_init_options_and_configuration_changes() {
         p["message"].as_str().unwrap().contains("invalid agentls settings")
     });
 }
+
+#[test]
+fn many_documents_opened_at_once_are_all_kept() {
+    // The transport decodes each didOpen ahead of the server and hands it over by ticket; however
+    // far ahead it runs, no document may be lost.
+    let mut ws = Workspace::default_push();
+    let docs: Vec<(String, String)> = (0..300)
+        .map(|i| {
+            let text = format!("---\nname: agent-{i}\ndescription: Agent number {i}.\n---\n\nBody {i}.\n");
+            (ws.uri(&format!(".factory/droids/agent-{i}.md")), text)
+        })
+        .collect();
+    for (uri, text) in &docs {
+        ws.client.did_open(uri, 1, text);
+    }
+    for (uri, text) in &docs {
+        assert_eq!(ws.client.document_text(uri), (1, text.clone()), "{uri}");
+    }
+}

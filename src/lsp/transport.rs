@@ -26,11 +26,6 @@ const PIPE_CAPACITY: usize = 1 << 16;
 /// Bodies larger than this are refused rather than buffered (agent files are a few KiB).
 const MAX_BODY: usize = 64 << 20;
 
-/// How many stashed `didOpen`s may wait at once. The server takes each as soon as its stand-in
-/// is handled; only a stand-in the server drops (one sent before `initialize`) leaves its entry
-/// behind, so the oldest entries beyond this are such leftovers and are freed.
-const STASH_LIMIT: usize = 64;
-
 /// The method of the stand-in for a stashed `didOpen`.
 pub const STASHED_DID_OPEN: &str = "agentls/stashedDidOpen";
 
@@ -56,15 +51,19 @@ impl Stash {
         let ticket = inner.next;
         inner.next += 1;
         inner.waiting.insert(ticket, params);
-        while inner.waiting.len() > STASH_LIMIT {
-            inner.waiting.pop_first();
-        }
         ticket
     }
 
-    /// The params stashed under `ticket`, once.
+    /// The params stashed under `ticket`, once. Older tickets still waiting are freed: the
+    /// transport may run far ahead of the server (so nothing is freed for being merely old),
+    /// but tower-lsp-server starts handlers in stream order, which the server already relies on
+    /// to apply edits in order; so an older ticket still here when a newer one is taken belongs
+    /// to a stand-in the server dropped (one sent before `initialize`, say).
     pub fn take(&self, ticket: u64) -> Option<lsp::DidOpenTextDocumentParams> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).waiting.remove(&ticket)
+        let mut inner = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let params = inner.waiting.remove(&ticket);
+        inner.waiting = inner.waiting.split_off(&ticket);
+        params
     }
 }
 
@@ -367,17 +366,21 @@ mod tests {
     }
 
     #[test]
-    fn the_stash_frees_leftovers_beyond_its_limit() {
+    fn the_stash_keeps_any_number_waiting_and_frees_only_skipped_tickets() {
         let stash = Stash::default();
         let params: lsp::DidOpenTextDocumentParams = serde_json::from_value(serde_json::json!(
             {"textDocument": {"uri": "file:///a.md", "languageId": "markdown", "version": 1, "text": ""}}
         ))
         .unwrap();
-        for _ in 0..STASH_LIMIT + 2 {
+        // The transport may stash many didOpens before the server picks up the first.
+        for _ in 0..500 {
             stash.put(params.clone());
         }
-        assert!(stash.take(0).is_none() && stash.take(1).is_none());
-        assert!(stash.take(2).is_some() && stash.take(STASH_LIMIT as u64 + 1).is_some());
+        assert!(stash.take(0).is_some());
+        // Ticket 1's stand-in was dropped by the server; taking 2 frees it.
+        assert!(stash.take(2).is_some());
+        assert!(stash.take(1).is_none());
+        assert!((3..500).all(|t| stash.take(t).is_some()));
     }
 
     #[test]
