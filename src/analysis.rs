@@ -93,3 +93,15 @@ pub fn check(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagno
     let a = analyze(text, path, settings);
     crate::rules::run(&a)
 }
+
+/// Loads what the engine builds on first use (the dialect catalogs, the rule table, the built-in
+/// policy, the tool-name automaton) by checking a small file of each dialect. The server calls it
+/// once at start-up, in the background, so that the first document opened does not pay for it.
+pub fn warm_up() {
+    let text = "---\nname: warm-up\ndescription: Warms the engine up\ntools: Read, Bash\nmodel: x\n---\n\
+                ## Core Purpose\n\nUse the Read tool via Bash.\n";
+    let settings = Settings::default();
+    for path in [".claude/agents/a.md", ".factory/droids/a.md", ".github/agents/a.agent.md", ".opencode/agent/a.md"] {
+        std::hint::black_box(check(text, Some(Path::new(path)), &settings));
+    }
+}

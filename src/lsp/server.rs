@@ -349,6 +349,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
+        // While the client sends its first documents, so that the first check does not wait.
+        tokio::task::spawn_blocking(crate::analysis::warm_up);
         self.spawn(|this| async move { this.after_initialized().await });
     }
 
