@@ -27,6 +27,10 @@ pub struct Options {
     pub policy: Option<PathBuf>,
     pub dialect: Option<Dialect>,
     pub fix: bool,
+    /// The output will not show hints (text output without `--hints`): keep only what their
+    /// counts need. Most files of a large run have hints only, so this lets the workers drop
+    /// those files' text instead of holding every file in memory until the end.
+    pub hide_hints: bool,
 }
 
 /// The checker: `analysis::check` in production, a fake in tests.
@@ -201,7 +205,35 @@ enum FileResult {
     Crashed,
 }
 
+/// Drops what only showing hints would need: their messages and unsafe fixes (safe fixes stay,
+/// as the summary counts what `--fix` would fix), and the text of a file left with hints only.
+/// Counts, exit codes and everything shown stay the same.
+fn drop_hidden(text: &mut String, diagnostics: &mut [Diagnostic]) {
+    let mut shown = false;
+    for d in diagnostics.iter_mut() {
+        if d.severity == Severity::Hint {
+            d.message = String::new();
+            d.fixes.retain(|f| f.safe);
+        } else {
+            shown = true;
+        }
+    }
+    if !shown {
+        *text = String::new();
+    }
+}
+
 fn check_one(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
+    let mut result = check_file(job, opts, checker);
+    if let FileResult::Checked { text, diagnostics, .. } = &mut result {
+        if opts.hide_hints {
+            drop_hidden(text, diagnostics);
+        }
+    }
+    result
+}
+
+fn check_file(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
     let bytes = match std::fs::read(&job.abs) {
         Ok(b) => b,
         Err(e) => return FileResult::Skipped(e.to_string()),
@@ -381,6 +413,33 @@ mod tests {
             out.report.diagnostics().map(|(f, d)| (f.path.rsplit('/').next().unwrap(), d.code)).collect();
         assert_eq!(left, [("b.md", "unsafe-only")]);
         assert_eq!(out.exit_code(), EXIT_OK);
+    }
+
+    #[test]
+    fn hidden_hints_keep_their_counts_but_not_their_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".claude/agents/hints.md", "hint\n");
+        write(root, ".claude/agents/both.md", "hint\ntools: Bash\n");
+        let checker = |text: &str, _: Option<&Path>, _: &Settings| {
+            let mut d = fix::tests::fake_check(text);
+            let mut hint = Diagnostic::new("recommended-section", Severity::Hint, 0..4, "a long message");
+            hint.fixes.push(crate::diagnostic::Fix { title: "Insert".into(), edits: vec![], safe: false });
+            d.push(hint);
+            d
+        };
+        let full = run(&opts(root), &checker);
+        let slim = run(&Options { hide_hints: true, ..opts(root) }, &checker);
+        let counts =
+            |r: &Report| [Severity::Error, Severity::Warning, Severity::Info, Severity::Hint].map(|s| r.count(s));
+        assert_eq!(counts(&full.report), counts(&slim.report));
+        assert_eq!(slim.exit_code(), full.exit_code());
+        let by_name = |r: &Report, name: &str| r.files.iter().find(|f| f.path.ends_with(name)).cloned().unwrap();
+        // A file with hints only keeps no text; a file with something shown keeps it whole.
+        assert!(by_name(&slim.report, "hints.md").text.is_empty());
+        assert_eq!(by_name(&slim.report, "both.md").text, by_name(&full.report, "both.md").text);
+        let hint = by_name(&slim.report, "both.md").diagnostics.into_iter().find(|d| d.severity == Severity::Hint);
+        assert!(hint.is_some_and(|h| h.message.is_empty() && h.fixes.is_empty()));
     }
 
     #[test]

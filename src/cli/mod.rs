@@ -134,6 +134,7 @@ fn run_check(args: CheckArgs) -> i32 {
         policy: args.policy,
         dialect: args.dialect.map(Dialect::from),
         fix: args.fix,
+        hide_hints: matches!(args.format, Format::Text) && !args.hints,
     };
     if args.show_files {
         return show_files(&opts);
@@ -166,7 +167,12 @@ fn run_check(args: CheckArgs) -> i32 {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`agentls check | head`) is not worth a panic; the exit code still tells.
     let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
-    outcome.exit_code()
+    let code = outcome.exit_code();
+    // The process ends right after this: freeing every file's text and diagnostics one by one
+    // would only delay the exit (~7% of a 10,000-file run), so the memory goes back with the process.
+    std::mem::forget(outcome);
+    std::mem::forget(out);
+    code
 }
 
 fn show_files(opts: &check::Options) -> i32 {
