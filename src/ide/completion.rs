@@ -644,7 +644,7 @@ fn sections(a: &Analysis, h: &HeadingCtx) -> Vec<Completion> {
     let others: Vec<_> = body.headings.iter().filter(|x| x.span.start != here).collect();
     // The template is only inserted under a heading that has no content yet.
     let empty_section = current.is_none_or(|c| text[body.section_content(c)].trim().is_empty());
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let nl = crate::rules::line_break(text);
     let pol = &a.policy.sections;
     let groups: [(&[SectionSpec], &str, u8); 3] = [
         (&pol.required, "required section", 0),
