@@ -13,6 +13,7 @@ pub mod ide;
 pub mod lsp;
 pub mod policy;
 pub mod rules;
+pub mod semantics;
 pub mod syntax;
 pub mod text;
 pub mod tools;

@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::semantics::sections::normalize_title;
 use crate::catalog::{ModelSpec, ToolSpec};
 use crate::diagnostic::{Severity, Span};
 use crate::dialect::Dialect;
@@ -80,22 +81,8 @@ impl SectionSpec {
     /// Whether a heading's text names this section: the title or an alias, ignoring case,
     /// surrounding blanks, repeated inner blanks and a trailing colon.
     pub fn matches(&self, heading: &str) -> bool {
-        let h = normalize_title(heading);
-        self.names().any(|n| normalize_title(n) == h)
+        crate::semantics::sections::names_section(self, heading)
     }
-}
-
-/// The comparison key of a section title.
-fn normalize_title(s: &str) -> String {
-    let s = s.trim().trim_end_matches(':').trim_end();
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    out
 }
 
 /// An extra tool a policy declares known.

@@ -7,7 +7,7 @@ use crate::analysis::Analysis;
 use crate::catalog::{Catalog, KeySpec, ModelSpec, Status, ToolSpec, ToolsForm, ValueType};
 use crate::diagnostic::Span;
 use crate::policy::SectionSpec;
-use crate::rules::body::matches;
+use crate::semantics::sections::heading_matches as matches;
 use crate::rules::keys::applies;
 
 use super::context::{self, is_name_char, Cursor, HeadingCtx, KeyCtx, Options, ValueCtx, ValueShape};

@@ -13,7 +13,7 @@ use crate::diagnostic::{Fix, Span, TextEdit};
 use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
 use crate::rules::tools::{equivalent, resolve, Resolved};
-use crate::syntax::{Body, Heading};
+use crate::syntax::Body;
 use crate::tools::{self, Shape, ToolList};
 
 pub(super) fn check(cx: &mut Ctx) {
@@ -28,11 +28,8 @@ pub(super) fn check(cx: &mut Ctx) {
     mentions(cx);
 }
 
-/// True when `h` is the heading of `spec` (title or alias, case-insensitive).
-pub fn matches(spec: &SectionSpec, h: &Heading) -> bool {
-    let t = h.title.trim();
-    spec.title.eq_ignore_ascii_case(t) || spec.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
-}
+/// True when `h` is the heading of `spec` (the one matcher, in `semantics::sections`).
+use crate::semantics::sections::heading_matches as matches;
 
 /// The edit that inserts `spec` as a new section, placed by `order` relative to the sections present.
 pub fn insert_section(text: &str, body: &Body, order: &[&SectionSpec], spec: &SectionSpec) -> TextEdit {

@@ -1,0 +1,5 @@
+//! What a parsed file means, worked out once for the rules and the editor features alike: the
+//! facts both read (how section headings match the policy's sections, ...). It sits above
+//! `syntax`, `catalog` and `policy` and below `rules` and `ide`; neither of those imports the other.
+
+pub mod sections;
