@@ -86,7 +86,7 @@ fn bench_check(c: &mut Criterion) {
         let mut g = configure(c, "check", i.text.len());
         g.throughput(Throughput::Bytes(i.text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(i.name), &i.text, |b, t| {
-            b.iter(|| analysis::check(black_box(t), Some(path), &settings))
+            b.iter(|| agentls::engine::check(black_box(t), Some(path), &settings))
         });
         g.finish();
     }
@@ -141,7 +141,7 @@ fn bench_corpus(c: &mut Criterion) {
         b.iter(|| {
             files
                 .iter()
-                .map(|f| analysis::check(black_box(&f.text), Some(Path::new(&f.path)), &settings).len())
+                .map(|f| agentls::engine::check(black_box(&f.text), Some(Path::new(&f.path)), &settings).len())
                 .sum::<usize>()
         })
     });

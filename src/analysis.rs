@@ -1,12 +1,12 @@
-//! The engine's facade: one call turns a file's text and path into a parsed file, its dialect,
-//! the effective catalog and policy, and from there into diagnostics. Pure: no I/O.
+//! Resolution: one call turns a file's text and path into a parsed file, its dialect, the
+//! effective catalog and policy. Pure: no I/O. The rules and `ide` read the result; `engine`
+//! runs the rules over it.
 
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::catalog::{self, Catalog};
-use crate::diagnostic::Diagnostic;
 use crate::dialect::{self, Detected, FileKind};
 use crate::policy::{EffectivePolicy, LoadedPolicy};
 use crate::syntax::{self, ParsedFile};
@@ -86,22 +86,4 @@ pub fn resolve<'t>(text: &'t str, parsed: ParsedFile, path: Option<&Path>, setti
         n[..n.len() - cut].to_string()
     });
     Analysis { text, parsed, detected, catalog, policy, file_stem }
-}
-
-/// Parses, resolves and checks one file: the diagnostics, sorted by position.
-pub fn check(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
-    let a = analyze(text, path, settings);
-    crate::rules::run(&a)
-}
-
-/// Loads what the engine builds on first use (the dialect catalogs, the rule table, the built-in
-/// policy, the tool-name automaton) by checking a small file of each dialect. The server calls it
-/// once at start-up, in the background, so that the first document opened does not pay for it.
-pub fn warm_up() {
-    let text = "---\nname: warm-up\ndescription: Warms the engine up\ntools: Read, Bash\nmodel: x\n---\n\
-                ## Core Purpose\n\nUse the Read tool via Bash.\n";
-    let settings = Settings::default();
-    for path in [".claude/agents/a.md", ".factory/droids/a.md", ".github/agents/a.agent.md", ".opencode/agent/a.md"] {
-        std::hint::black_box(check(text, Some(Path::new(path)), &settings));
-    }
 }

@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod cli;
 pub mod diagnostic;
 pub mod dialect;
+pub mod engine;
+pub mod fix;
 pub mod ide;
 pub mod lsp;
 pub mod policy;

@@ -13,10 +13,10 @@ use std::sync::{Arc, OnceLock};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::semantics::sections::normalize_title;
 use crate::catalog::{ModelSpec, ToolSpec};
 use crate::diagnostic::{Severity, Span};
 use crate::dialect::Dialect;
+use crate::semantics::sections::normalize_title;
 use tree::{Seg, Tree};
 
 /// The file name looked for, walking up from an agent file.

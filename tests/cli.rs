@@ -149,6 +149,28 @@ fn json_output_has_the_documented_shape() {
 }
 
 #[test]
+fn every_policy_problem_is_reported_where_it_is() {
+    // Warnings leave the policy in force, so no check fails for them; they are still shown, at
+    // their place, as the server shows them on the open policy file.
+    let dir = tree();
+    write(dir.path(), ".agentls.yaml", b"rules:\n  unknwn-tool: off\n  also-not-a-rule: warning\n");
+    let o = agentls(dir.path(), &["check", "--format", "json"]);
+    let v = json(&o);
+    let found = policy_errors(&v);
+    assert_eq!(found.len(), 2, "{v}");
+    for (d, line) in found.iter().zip([1, 2]) {
+        assert_eq!(d["path"], ".agentls.yaml");
+        assert_eq!(d["severity"], "warning", "{d}");
+        assert_eq!(d["range"]["start"]["line"], line, "{d}");
+        assert!(!d["message"].as_str().unwrap().contains("built-in policy applies"), "{d}");
+    }
+    assert!(found[0]["message"].as_str().unwrap().contains("unknwn-tool"), "{v}");
+    // In text output too, with the line shown.
+    let out = stdout(&agentls(dir.path(), &["check"]));
+    assert!(out.contains(" --> .agentls.yaml:2:3\n"), "{out}");
+}
+
+#[test]
 fn text_output_points_at_the_culprit() {
     let dir = tree();
     write(dir.path(), ".agentls.yaml", b"tools:\n  deny: [Bash]\nbogus: true\n");

@@ -8,8 +8,9 @@ mod support;
 use std::path::Path;
 use std::sync::Arc;
 
-use agentls::analysis::{analyze, check, Settings};
+use agentls::analysis::{analyze, Settings};
 use agentls::diagnostic::Diagnostic;
+use agentls::engine::check;
 use agentls::ide;
 use agentls::policy::{self, LoadedPolicy};
 use agentls::syntax::{self, ProblemKind, Value};

@@ -567,7 +567,8 @@ fn example_policy_is_valid() {
 
 #[test]
 fn default_policy_is_satisfied_by_the_seed_and_hints_what_is_missing() {
-    use agentls::analysis::{check, Settings};
+    use agentls::analysis::Settings;
+    use agentls::engine::check;
     let seed = fs::read_to_string(find_seed()).unwrap();
     let path = Path::new(".factory/droids/senior-backend-developer.md");
     let settings = Settings::default();

@@ -6,8 +6,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use agentls::analysis::{analyze, check, Settings};
+use agentls::analysis::{analyze, Settings};
 use agentls::diagnostic::{apply_edits, Span};
+use agentls::engine::check;
 use agentls::ide;
 use proptest::prelude::*;
 
@@ -51,7 +52,7 @@ fn probe(text: &str, path: &str, every: usize) -> Result<(), String> {
             }
         }
         let end = text[at..].char_indices().nth(3).map_or(text.len(), |(i, _)| at + i);
-        for act in ide::code_actions(&a, &diags, at..end) {
+        for act in ide::code_actions(&a, &diags, at..end, &|t: &str| check(t, Some(Path::new(path)), &s)) {
             if act.edits.iter().any(|e| !span_ok(text, &e.span)) {
                 return Err(format!("{path} @{at}: action {act:?}"));
             }

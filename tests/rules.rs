@@ -191,3 +191,19 @@ fn recommended_sections_are_inserted_in_policy_order() {
     let seed = support::seed();
     assert!(!check_at(CLAUDE, &seed).iter().any(|d| d.code == "recommended-section"));
 }
+
+/// The rules match section headings as docs/policy.md promises: case, repeated blanks and a
+/// trailing colon do not matter (the one matcher in `semantics::sections`).
+#[test]
+fn required_sections_match_loosely_written_headings() {
+    let policy = "sections:\n  required:\n    - title: Core Purpose\n      doc: Why the agent exists.\n";
+    let head = "---\nname: reviewer\ndescription: Reviews code\nmodel: inherit\n---\n\n";
+    for heading in ["## Core Purpose", "## core purpose", "## Core  Purpose:", "##   CORE\tPURPOSE :"] {
+        let text = format!("{head}{heading}\nReview.\n");
+        let d = check_with_policy(DROID, &text, policy);
+        assert!(d.iter().all(|d| d.code != "missing-section"), "{heading:?}:\n{}", render(&text, &d));
+    }
+    let text = format!("{head}## Core Purposes\nReview.\n");
+    let d = check_with_policy(DROID, &text, policy);
+    assert!(d.iter().any(|d| d.code == "missing-section"), "{}", render(&text, &d));
+}

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use agentls::analysis::{check, Settings};
+use agentls::analysis::Settings;
+use agentls::engine::check;
 use agentls::policy::{self, LoadedPolicy};
 use libfuzzer_sys::fuzz_target;
 

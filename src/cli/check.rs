@@ -10,11 +10,11 @@ use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use crate::analysis::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::{self, Dialect};
-use crate::policy::{self, LoadedPolicy};
+use crate::policy::{self, LoadedPolicy, PolicyError};
 
-use super::fix;
 use super::render::{FileReport, Report, Skipped};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
+use crate::fix;
 
 /// The rule code of a broken policy file, reported once at the policy file itself.
 pub const POLICY_ERROR: &str = "policy-error";
@@ -33,7 +33,7 @@ pub struct Options {
     pub hide_hints: bool,
 }
 
-/// The checker: `analysis::check` in production, a fake in tests.
+/// The checker: `engine::check` in production, a fake in tests.
 pub type Checker = dyn Fn(&str, Option<&Path>, &Settings) -> Vec<Diagnostic> + Sync;
 
 /// One file to check.
@@ -312,24 +312,32 @@ fn walk_and_check(opts: &Options, checker: &Checker) -> (Collected, Vec<(Job, Fi
     (collected, results)
 }
 
-/// A broken policy file as a diagnostic at the place the parser stopped.
+/// Every problem of a policy file (the same list the server shows on the open policy file), each
+/// as a diagnostic at its place. When the file is broken, its first error says that the built-in
+/// policy applies instead.
 fn policy_error_report(p: &LoadedPolicy, cwd: &Path) -> Option<FileReport> {
-    let err = p.error.as_ref()?;
-    let path = err.path.as_ref().or(p.path.as_ref())?;
+    let first = p.problems.first().or(p.error.as_ref())?;
+    let path = first.path.as_ref().or(p.path.as_ref())?;
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let start = err.span.start.min(text.len());
-    let span = start..err.span.end.clamp(start, text.len());
+    let broken = p.error.as_ref();
+    let problems: Vec<&PolicyError> =
+        if p.problems.is_empty() { broken.into_iter().collect() } else { p.problems.iter().collect() };
+    let diagnostics = problems
+        .into_iter()
+        .map(|err| {
+            let start = err.span.start.min(text.len());
+            let span = start..err.span.end.clamp(start, text.len());
+            let message = strip_location(&err.message);
+            let message = if broken == Some(err) {
+                format!("invalid policy file (the built-in policy applies instead): {message}")
+            } else {
+                message.to_string()
+            };
+            Diagnostic::new(POLICY_ERROR, err.severity, span, message)
+        })
+        .collect();
     let shown = path.strip_prefix(cwd).unwrap_or(path);
-    Some(FileReport {
-        path: display_path(shown),
-        text,
-        diagnostics: vec![Diagnostic::new(
-            POLICY_ERROR,
-            crate::rules::info(POLICY_ERROR).map_or(Severity::Error, |r| r.severity),
-            span,
-            format!("invalid policy file (the built-in policy applies instead): {}", strip_location(&err.message)),
-        )],
-    })
+    Some(FileReport { path: display_path(shown), text, diagnostics })
 }
 
 /// Drops the parser's trailing " at line L column C": the diagnostic already points there.

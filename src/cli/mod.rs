@@ -7,7 +7,6 @@
 
 mod check;
 mod explain;
-mod fix;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -139,7 +138,7 @@ fn run_check(args: CheckArgs) -> i32 {
     if args.show_files {
         return show_files(&opts);
     }
-    let outcome = check::run(&opts, &crate::analysis::check);
+    let outcome = check::run(&opts, &crate::engine::check);
     for e in &outcome.errors {
         eprintln!("agentls: error: {e}");
     }

@@ -1,26 +1,21 @@
 //! Code actions: one quick fix per fix of the diagnostics under the cursor, "insert section" for
 //! each missing required or recommended section (and one action inserting them all), and a
-//! fix-all action gathering every safe fix whose edits do not collide.
+//! fix-all action: the engine's one fixer (`crate::fix`), the same loop as `agentls check --fix`.
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Span, TextEdit};
-use crate::rules::body::{insert_section, matches, section_order};
+use crate::fix;
+use crate::rules::body::{insert_section, section_order};
+use crate::semantics::sections::heading_matches as matches;
 
-use super::{Action, ActionKind};
+use super::{Action, ActionKind, Recheck};
 
 /// True when two ranges touch (an empty range touches its neighbours too).
 fn touches(a: &Span, b: &Span) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-/// True when two edits cannot both be applied: they overlap, or both insert at the same point
-/// (their order would be ambiguous).
-fn collide(a: &TextEdit, b: &TextEdit) -> bool {
-    (a.span.start < b.span.end && b.span.start < a.span.end)
-        || (a.span.start == b.span.start && (a.span.is_empty() || b.span.is_empty()))
-}
-
-pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> Vec<Action> {
+pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span, recheck: &Recheck<'_>) -> Vec<Action> {
     let mut out = Vec::new();
     for (i, d) in diags.iter().enumerate() {
         if !touches(&d.span, &range) {
@@ -42,7 +37,7 @@ pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> V
     if agent && a.parsed.frontmatter.is_some() {
         sections(a, &mut out);
     }
-    if let Some(all) = fix_all(diags) {
+    if let Some(all) = fix_all(a.text, diags, recheck) {
         out.push(all);
     }
     out
@@ -89,29 +84,18 @@ fn sections(a: &Analysis, out: &mut Vec<Action>) {
     }
 }
 
-/// Every safe fix (the first of each diagnostic) whose edits collide with none taken before.
-fn fix_all(diags: &[Diagnostic]) -> Option<Action> {
-    let mut edits: Vec<TextEdit> = Vec::new();
-    let mut n = 0;
-    for d in diags {
-        let Some(f) = d.fixes.iter().find(|f| f.safe) else { continue };
-        if f.edits.iter().any(|e| edits.iter().any(|x| collide(x, e))) {
-            continue;
-        }
-        if f.edits.iter().enumerate().any(|(i, e)| f.edits[..i].iter().any(|x| collide(x, e))) {
-            continue;
-        }
-        edits.extend(f.edits.iter().cloned());
-        n += 1;
-    }
-    if edits.is_empty() {
+/// What the fixer leaves of the whole file, as one edit: the same fix loop, with the same checker,
+/// as `agentls check --fix`, so both give the same bytes. `diags` are `recheck(text)` already.
+fn fix_all(text: &str, diags: &[Diagnostic], recheck: &Recheck<'_>) -> Option<Action> {
+    if !diags.iter().any(|d| fix::safe_fixes(d).next().is_some()) {
         return None;
     }
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let fixed = fix::fix_until_stable_from(text, diags.to_vec(), recheck);
+    let edit = fix::diff_edit(text, &fixed.text)?;
     Some(Action {
-        title: format!("Fix all safely fixable problems ({n})"),
+        title: format!("Fix all safely fixable problems ({})", fixed.applied),
         kind: ActionKind::FixAll,
-        edits,
+        edits: vec![edit],
         fixes: None,
         preferred: false,
     })

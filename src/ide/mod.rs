@@ -129,9 +129,13 @@ pub struct Action {
     pub preferred: bool,
 }
 
+/// Checks another text of the same file (same path and settings): what the fix-all action
+/// re-runs between rounds. The server passes `engine::check`; `ide` never calls the rules itself.
+pub type Recheck<'a> = dyn Fn(&str) -> Vec<Diagnostic> + 'a;
+
 /// Code actions for the byte range `range`, given the file's current diagnostics.
-pub fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> Vec<Action> {
-    actions::code_actions(a, diags, range)
+pub fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span, recheck: &Recheck<'_>) -> Vec<Action> {
+    actions::code_actions(a, diags, range, recheck)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

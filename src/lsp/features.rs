@@ -99,7 +99,9 @@ pub fn code_actions(
     let fresh = engine_diagnostics(snap, settings, generation);
     let mut out = Actions::default();
 
-    let engine_actions = snap.with_analysis(settings, |a| ide::code_actions(a, &fresh, lines.to_span(params.range)));
+    let recheck = |t: &str| crate::engine::check(t, snap.path.as_deref(), settings);
+    let range = lines.to_span(params.range);
+    let engine_actions = snap.with_analysis(settings, |a| ide::code_actions(a, &fresh, range, &recheck));
     for act in engine_actions {
         let fixed = act.fixes.and_then(|i| fresh.get(i)).map(|d| {
             let converted = proto::to_diagnostic(&lines, d, snap.version);

@@ -350,7 +350,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: lsp::InitializedParams) {
         // While the client sends its first documents, so that the first check does not wait.
-        tokio::task::spawn_blocking(crate::analysis::warm_up);
+        tokio::task::spawn_blocking(crate::engine::warm_up);
         self.spawn(|this| async move { this.after_initialized().await });
     }
 

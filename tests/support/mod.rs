@@ -3,20 +3,16 @@
 
 use std::path::Path;
 
-use agentls::analysis::{check, Settings};
+use agentls::analysis::Settings;
 use agentls::diagnostic::Diagnostic;
+use agentls::engine::check;
 use agentls::text::{Encoding, LineIndex};
 
-/// The seed droid from `../shared/seeds`, or the copy in `examples/` when shared/ is absent.
+/// The seed droid (a real Factory droid), kept in the repository at `tests/fixtures/seed-droid.md`:
+/// tests read nothing outside the repository.
 pub fn seed() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [root.join("../shared/seeds/000_c78a0223dcd1ac6e.txt"), root.join("tests/fixtures/seed-droid.md")];
-    for c in candidates {
-        if let Ok(t) = std::fs::read_to_string(&c) {
-            return t;
-        }
-    }
-    panic!("seed file not found")
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-droid.md");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Renders diagnostics one per line: `line:col-line:col severity code: message «culprit»`, then

@@ -52,9 +52,7 @@ impl Report {
 }
 
 /// The fixes `--fix` would apply for a diagnostic.
-pub fn safe_fixes(d: &Diagnostic) -> impl Iterator<Item = &crate::diagnostic::Fix> {
-    d.fixes.iter().filter(|f| f.safe && !f.edits.is_empty())
-}
+pub use crate::fix::safe_fixes;
 
 #[cfg(test)]
 pub(crate) mod fixtures {

@@ -1,9 +1,31 @@
-//! `--fix`: applies every safe fix, re-checks, and repeats until nothing changes, since one
-//! fix can reveal or enable another (a renamed key whose value then gets checked).
+//! The one fixer: applies every safe fix, re-checks, and repeats until nothing changes, since one
+//! fix can reveal or enable another (a renamed key whose value then gets checked). `agentls check
+//! --fix` and the editor's `source.fixAll` both run it, so both leave the same file.
 
-use crate::diagnostic::{apply_edits, Diagnostic, TextEdit};
+use crate::diagnostic::{apply_edits, Diagnostic, Fix, TextEdit};
 
-use super::render::safe_fixes;
+/// The fixes the fixer applies for a diagnostic: its safe ones that change something.
+pub fn safe_fixes(d: &Diagnostic) -> impl Iterator<Item = &Fix> {
+    d.fixes.iter().filter(|f| f.safe && !f.edits.is_empty())
+}
+
+/// The one edit that turns `old` into `new`: the changed middle, between their common prefix and
+/// suffix (kept on character boundaries). `None` when they are equal.
+pub fn diff_edit(old: &str, new: &str) -> Option<TextEdit> {
+    if old == new {
+        return None;
+    }
+    let mut pre = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(pre) || !new.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    let max_suf = old.len().min(new.len()) - pre;
+    let mut suf = old.bytes().rev().zip(new.bytes().rev()).take(max_suf).take_while(|(a, b)| a == b).count();
+    while !old.is_char_boundary(old.len() - suf) || !new.is_char_boundary(new.len() - suf) {
+        suf -= 1;
+    }
+    Some(TextEdit { span: pre..old.len() - suf, new_text: new[pre..new.len() - suf].to_string() })
+}
 
 /// Rounds of fix-and-recheck before giving up; guards against two fixes that undo each other.
 pub const MAX_ROUNDS: usize = 8;
@@ -62,8 +84,14 @@ fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
 /// Fixes `text` until no safe fix is left or [`MAX_ROUNDS`] have run. `check` is the checker
 /// (the engine in production, a fake in tests).
 pub fn fix_until_stable(text: &str, check: impl Fn(&str) -> Vec<Diagnostic>) -> Fixed {
+    let first = check(text);
+    fix_until_stable_from(text, first, check)
+}
+
+/// [`fix_until_stable`] for a caller that already has `check(text)` (the server, per version).
+pub fn fix_until_stable_from(text: &str, first: Vec<Diagnostic>, check: impl Fn(&str) -> Vec<Diagnostic>) -> Fixed {
     let mut current = text.to_string();
-    let mut diagnostics = check(&current);
+    let mut diagnostics = first;
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
         let (edits, n) = pick(&current, &diagnostics);
@@ -84,7 +112,7 @@ pub fn fix_until_stable(text: &str, check: impl Fn(&str) -> Vec<Diagnostic>) -> 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::diagnostic::{Fix, Severity};
+    use crate::diagnostic::Severity;
 
     /// A fake checker: flags every `Bash` with a safe fix to `Execute`, and every `Execute` that
     /// is not yet followed by `!` with a safe fix adding one, so fixing takes two rounds.
@@ -159,5 +187,27 @@ pub(crate) mod tests {
         let (edits, n) = pick(text, &diags);
         assert_eq!(n, 3);
         assert_eq!(apply_edits(text, &edits), "X+cdWfgh");
+    }
+
+    #[test]
+    fn the_diff_edit_rebuilds_the_new_text() {
+        for (old, new) in [
+            ("abc", "abc"),
+            ("tools: [Bash]", "tools: [Execute]"),
+            ("aaa", "aaaa"),
+            ("aaaa", "aa"),
+            ("", "x"),
+            ("x", ""),
+            ("é—ü", "é–ü"),
+            ("a🎉b", "a🎊b"),
+        ] {
+            let out = match diff_edit(old, new) {
+                Some(e) => apply_edits(old, &[e]),
+                None => old.to_string(),
+            };
+            assert_eq!(out, new, "{old:?} -> {new:?}");
+        }
+        let e = diff_edit("tools: [Bash]", "tools: [Execute]").unwrap();
+        assert_eq!((e.span, e.new_text.as_str()), (8..12, "Execute"));
     }
 }

@@ -1,0 +1,32 @@
+//! The engine's entry points for its callers (the command line and the server): check a file,
+//! fix a file, warm the engine up. It sits above the rules and the fixer; nothing below imports it.
+
+use std::path::Path;
+
+use crate::analysis::{self, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Fixed};
+
+/// Parses, resolves and checks one file: the diagnostics, sorted by position.
+pub fn check(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+    let a = analysis::analyze(text, path, settings);
+    crate::rules::run(&a)
+}
+
+/// Applies every safe fix to one file until none is left (see [`fix::fix_until_stable`]): what
+/// `agentls check --fix` writes and what the editor's `source.fixAll` action leaves.
+pub fn fix(text: &str, path: Option<&Path>, settings: &Settings) -> Fixed {
+    fix::fix_until_stable(text, |t| check(t, path, settings))
+}
+
+/// Loads what the engine builds on first use (the dialect catalogs, the rule table, the built-in
+/// policy, the tool-name automaton) by checking a small file of each dialect. The server calls it
+/// once at start-up, in the background, so that the first document opened does not pay for it.
+pub fn warm_up() {
+    let text = "---\nname: warm-up\ndescription: Warms the engine up\ntools: Read, Bash\nmodel: x\n---\n\
+                ## Core Purpose\n\nUse the Read tool via Bash.\n";
+    let settings = Settings::default();
+    for path in [".claude/agents/a.md", ".factory/droids/a.md", ".github/agents/a.agent.md", ".opencode/agent/a.md"] {
+        std::hint::black_box(check(text, Some(Path::new(path)), &settings));
+    }
+}
