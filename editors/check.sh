@@ -6,7 +6,7 @@
 # Downloads go to <repo>/.tools (AGENTLS_TOOLS overrides) and are reused. Every suite runs even when an
 # earlier one fails, so one run reports them all.
 # Usage: editors/check.sh SERVER_BINARY
-# Environment: AGENTLS_SEED (seed droid; default ../shared/seeds/... beside the repository).
+# Environment: AGENTLS_SEED (seed droid; default tests/fixtures/seed-droid.md in the repository).
 set -uo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 SERVER_BINARY" >&2; exit 2; }
@@ -15,7 +15,7 @@ SERVER=$(realpath "$1" 2>/dev/null) && [ -f "$SERVER" ] && [ -x "$SERVER" ] \
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 export AGENTLS_TOOLS=${AGENTLS_TOOLS:-$REPO/.tools}
-export AGENTLS_SEED=${AGENTLS_SEED:-$REPO/../shared/seeds/000_c78a0223dcd1ac6e.txt}
+export AGENTLS_SEED=${AGENTLS_SEED:-$REPO/tests/fixtures/seed-droid.md}
 mkdir -p "$AGENTLS_TOOLS"
 # npm's download cache lives with the other tools so repeated runs do not fetch packages again.
 export npm_config_cache=$AGENTLS_TOOLS/npm-cache

@@ -4,7 +4,7 @@
 # .factory/droids/senior-backend-developer.md in a temporary workspace. Passes when Helix's log shows
 # a publishDiagnostics from agentls carrying a diagnostic with source "agentls", and the screen shows it.
 # Usage: editors/helix/test/run.sh SERVER_BINARY
-# Environment: AGENTLS_SEED (seed file; default ../shared/seeds/... beside the repository),
+# Environment: AGENTLS_SEED (seed file; default tests/fixtures/seed-droid.md in the repository),
 #              AGENTLS_TOOLS (download cache; default <repo>/.tools).
 set -euo pipefail
 
@@ -18,7 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 HELIX_DIR=$(dirname "$HERE")
 REPO=$(cd "$HELIX_DIR/../.." && pwd)
 TOOLS=${AGENTLS_TOOLS:-$REPO/.tools}
-SEED=${AGENTLS_SEED:-$REPO/../shared/seeds/000_c78a0223dcd1ac6e.txt}
+SEED=${AGENTLS_SEED:-$REPO/tests/fixtures/seed-droid.md}
 [ -f "$SEED" ] || die "seed droid not found at $SEED (set AGENTLS_SEED)"
 command -v tmux >/dev/null || die "tmux is needed to run Helix without a terminal (apt-get install tmux)"
 

@@ -3,7 +3,7 @@
 # agentls binary, using editors/neovim/lsp/agentls.lua, on the seed droid placed at
 # .factory/droids/senior-backend-developer.md in a temporary workspace.
 # Usage: editors/neovim/test/run.sh SERVER_BINARY
-# Environment: AGENTLS_SEED (seed file; default ../shared/seeds/... beside the repository),
+# Environment: AGENTLS_SEED (seed file; default tests/fixtures/seed-droid.md in the repository),
 #              AGENTLS_TOOLS (download cache; default <repo>/.tools).
 set -euo pipefail
 
@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 NVIM_DIR=$(dirname "$HERE")
 REPO=$(cd "$NVIM_DIR/../.." && pwd)
 TOOLS=${AGENTLS_TOOLS:-$REPO/.tools}
-SEED=${AGENTLS_SEED:-$REPO/../shared/seeds/000_c78a0223dcd1ac6e.txt}
+SEED=${AGENTLS_SEED:-$REPO/tests/fixtures/seed-droid.md}
 [ -f "$SEED" ] || die "seed droid not found at $SEED (set AGENTLS_SEED)"
 
 NVIM_VERSION=0.11.4

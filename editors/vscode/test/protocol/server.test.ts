@@ -1,7 +1,7 @@
 // Drives the real agentls server over stdio the way VS Code does: same client capabilities, a
 // workspace folder, an agent file opened as `markdown`, diagnostics pulled when the server offers
 // pull (as VS Code does), else awaited as publishDiagnostics. Needs the binary: $AGENTLS_PATH, else PATH.
-// The seed droid comes from $AGENTLS_SEED, else ../shared/seeds beside the repository.
+// The seed droid comes from $AGENTLS_SEED, else tests/fixtures/seed-droid.md in the repository.
 import assert from 'node:assert/strict';
 import * as cp from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import capabilities from './vscode-capabilities.json';
 // Both the source (test/protocol) and the bundle (out/test/protocol) sit three levels below editors/vscode.
 const extensionDir = join(__dirname, '..', '..', '..');
 const repoDir = join(extensionDir, '..', '..');
-const seedPath = process.env.AGENTLS_SEED || join(repoDir, '..', 'shared', 'seeds', '000_c78a0223dcd1ac6e.txt');
+const seedPath = process.env.AGENTLS_SEED || join(repoDir, 'tests', 'fixtures', 'seed-droid.md');
 const TIMEOUT_MS = 10_000;
 
 /** Settles with `promise`, or fails after `ms`, or as soon as `died` fires (the server quit early). */
