@@ -200,6 +200,15 @@ fn push_starts(b: &[u8], from: usize, starts: &mut Vec<usize>) {
     }
 }
 
+/// The line break a file uses, as its first line break says: fixes insert lines with it. The rules
+/// ask this for every file checked, so it reads up to the first line break, not the whole text.
+pub fn line_break(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if text[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -447,7 +447,7 @@ fn insert_missing_section() {
     let a = analyze(t, Some(Path::new(DROID)), &s);
     let diags = check(t, Some(Path::new(DROID)), &s);
     let body_offset = t.find("Does").unwrap();
-    let acts = ide::code_actions(&a, &diags, body_offset..body_offset, &|t: &str| check(t, Some(Path::new(DROID)), &s));
+    let acts = ide::code_actions(&a, &diags, body_offset..body_offset);
     let titles: Vec<_> = acts.iter().map(|x| x.title.as_str()).collect();
     let wf = acts.iter().find(|x| x.title == "Insert section `Workflow`").unwrap_or_else(|| panic!("{titles:?}"));
     assert_eq!(wf.kind, ActionKind::InsertSection);
@@ -483,9 +483,7 @@ fn no_section_actions_in_prompt_files() {
     let s = settings_with(POLICY);
     let t = "---\ndescription: d\n---\nDo this.\n";
     let a = analyze(t, Some(Path::new(".github/prompts/x.prompt.md")), &s);
-    assert!(ide::code_actions(&a, &[], 0..0, &|_: &str| Vec::new())
-        .iter()
-        .all(|x| x.kind != ActionKind::InsertSection));
+    assert!(ide::code_actions(&a, &[], 0..0).iter().all(|x| x.kind != ActionKind::InsertSection));
 }
 
 #[test]
@@ -493,7 +491,7 @@ fn insert_all_into_an_empty_body_does_not_double_blank_lines() {
     let s = settings_with(POLICY);
     let t = "---\nname: x\ndescription: d\n---\nIntro.\n";
     let a = analyze(t, Some(Path::new(DROID)), &s);
-    let acts = ide::code_actions(&a, &[], 0..0, &|_: &str| Vec::new());
+    let acts = ide::code_actions(&a, &[], 0..0);
     let all = acts.iter().find(|x| x.title.starts_with("Insert all")).expect("insert all");
     let out = apply_edits(t, &all.edits);
     assert!(!out.contains("\n\n\n"), "{out}");
@@ -512,14 +510,16 @@ fn quick_fixes_and_fix_all() {
     let a = analyze(t, path, &s);
     let diags = check(t, path, &s);
     let at = t.find("Bash").unwrap();
-    let acts = ide::code_actions(&a, &diags, at..at + 4, &|t: &str| check(t, path, &s));
+    let acts = ide::code_actions(&a, &diags, at..at + 4);
     let quick: Vec<_> = acts.iter().filter(|x| x.kind == ActionKind::QuickFix).collect();
     assert!(!quick.is_empty(), "{diags:?}");
     for q in &quick {
         let d = &diags[q.fixes.expect("a quick fix names its diagnostic")];
         assert!(d.span.start <= at + 4 && at <= d.span.end);
     }
-    let all = acts.iter().find(|x| x.kind == ActionKind::FixAll).expect("fix all");
+    assert!(acts.iter().all(|x| x.kind != ActionKind::FixAll), "fix-all is asked for apart");
+    let all = ide::fix_all(&a, &diags, &|t: &str| check(t, path, &s)).expect("fix all");
+    assert_eq!(all.kind, ActionKind::FixAll);
     let fixed = apply_edits(t, &all.edits);
     assert_eq!(fixed, "---\nname: x\ndescription: d\ntools: [\"Read\", \"Execute\", \"Edit\"]\n---\nBody.\n");
     let after = check(&fixed, path, &s);
@@ -575,6 +575,9 @@ fn every_offset_is_safe() {
     for (path, text) in files {
         let a = analyze(text, Some(Path::new(path)), &s);
         let diags = check(text, Some(Path::new(path)), &s);
+        if let Some(all) = ide::fix_all(&a, &diags, &|t: &str| check(t, Some(Path::new(path)), &s)) {
+            assert!(all.edits.iter().all(|e| span_ok(text, &e.span)), "{path} {text:?}: {all:?}");
+        }
         for f in ide::folds(&a) {
             assert!(span_ok(text, &f.span), "{path} {text:?}: fold {f:?}");
         }
@@ -597,9 +600,7 @@ fn every_offset_is_safe() {
                 continue;
             }
             let end = (at + 3).min(text.len());
-            for act in
-                ide::code_actions(&a, &diags, at.min(text.len())..end, &|t: &str| check(t, Some(Path::new(path)), &s))
-            {
+            for act in ide::code_actions(&a, &diags, at.min(text.len())..end) {
                 for e in &act.edits {
                     assert!(span_ok(text, &e.span), "{path} {text:?} @{at}: {act:?}");
                 }
@@ -733,7 +734,7 @@ mod random {
                 if let Some(h) = ide::hover_with_diagnostics(&a, &diags, at) {
                     prop_assert!(span_ok(&text, &h.span));
                 }
-                for act in ide::code_actions(&a, &diags, at..at, &|t: &str| check(t, Some(Path::new(path)), &s)) {
+                for act in ide::code_actions(&a, &diags, at..at) {
                     prop_assert!(act.edits.iter().all(|e| span_ok(&text, &e.span)), "{:?}", act);
                 }
             }

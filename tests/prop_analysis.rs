@@ -40,6 +40,12 @@ fn probe(text: &str, path: &str, every: usize) -> Result<(), String> {
             return Err(format!("{path}: outline/fold/token span {sp:?}"));
         }
     }
+    // Fix-all does not depend on an offset: once per file.
+    if let Some(all) = ide::fix_all(&a, &diags, &|t: &str| check(t, Some(Path::new(path)), &s)) {
+        if all.edits.iter().any(|e| !span_ok(text, &e.span)) {
+            return Err(format!("{path}: fix-all {all:?}"));
+        }
+    }
     for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)).step_by(every) {
         for c in ide::completions(&a, at) {
             if !span_ok(text, &c.replace) {
@@ -52,7 +58,7 @@ fn probe(text: &str, path: &str, every: usize) -> Result<(), String> {
             }
         }
         let end = text[at..].char_indices().nth(3).map_or(text.len(), |(i, _)| at + i);
-        for act in ide::code_actions(&a, &diags, at..end, &|t: &str| check(t, Some(Path::new(path)), &s)) {
+        for act in ide::code_actions(&a, &diags, at..end) {
             if act.edits.iter().any(|e| !span_ok(text, &e.span)) {
                 return Err(format!("{path} @{at}: action {act:?}"));
             }

@@ -1,12 +1,11 @@
 //! Code actions: one quick fix per fix of the diagnostics under the cursor, "insert section" for
-//! each missing required or recommended section (and one action inserting them all), and a
+//! each missing required or recommended section (and one action inserting them all), and the
 //! fix-all action: the engine's one fixer (`crate::fix`), the same loop as `agentls check --fix`.
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Span, TextEdit};
 use crate::fix;
-use crate::rules::body::{insert_section, section_order};
-use crate::semantics::sections::heading_matches as matches;
+use crate::semantics::sections::{heading_matches as matches, insert_section, section_order};
 
 use super::{Action, ActionKind, Recheck};
 
@@ -15,7 +14,7 @@ fn touches(a: &Span, b: &Span) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span, recheck: &Recheck<'_>) -> Vec<Action> {
+pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> Vec<Action> {
     let mut out = Vec::new();
     for (i, d) in diags.iter().enumerate() {
         if !touches(&d.span, &range) {
@@ -36,9 +35,6 @@ pub(super) fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span, rech
     let agent = a.detected.is_some_and(|d| d.kind == crate::dialect::FileKind::Agent);
     if agent && a.parsed.frontmatter.is_some() {
         sections(a, &mut out);
-    }
-    if let Some(all) = fix_all(a.text, diags, recheck) {
-        out.push(all);
     }
     out
 }
@@ -86,7 +82,7 @@ fn sections(a: &Analysis, out: &mut Vec<Action>) {
 
 /// What the fixer leaves of the whole file, as one edit: the same fix loop, with the same checker,
 /// as `agentls check --fix`, so both give the same bytes. `diags` are `recheck(text)` already.
-fn fix_all(text: &str, diags: &[Diagnostic], recheck: &Recheck<'_>) -> Option<Action> {
+pub(super) fn fix_all(text: &str, diags: &[Diagnostic], recheck: &Recheck<'_>) -> Option<Action> {
     if !diags.iter().any(|d| fix::safe_fixes(d).next().is_some()) {
         return None;
     }

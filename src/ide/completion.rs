@@ -7,7 +7,7 @@ use crate::analysis::Analysis;
 use crate::catalog::{Catalog, KeySpec, ModelSpec, Status, ToolSpec, ToolsForm, ValueType};
 use crate::diagnostic::Span;
 use crate::policy::SectionSpec;
-use crate::rules::keys::applies;
+use crate::semantics::keys::applies;
 use crate::semantics::sections::heading_matches as matches;
 
 use super::context::{self, is_name_char, Cursor, HeadingCtx, KeyCtx, Options, ValueCtx, ValueShape};
@@ -480,7 +480,7 @@ fn listed_tools(a: &Analysis, cat: &Catalog, v: &ValueCtx) -> HashSet<String> {
 
 fn tools(a: &Analysis, cat: &Catalog, v: &ValueCtx) -> Vec<Completion> {
     let pol = &a.policy;
-    let grants = !v.key.to_ascii_lowercase().starts_with("disallowed");
+    let grants = crate::semantics::tools::key_grants(&v.key);
     let listed = listed_tools(a, cat, v);
     let is_listed = |n: &str| {
         if cat.tools_case_insensitive {
@@ -644,7 +644,7 @@ fn sections(a: &Analysis, h: &HeadingCtx) -> Vec<Completion> {
     let others: Vec<_> = body.headings.iter().filter(|x| x.span.start != here).collect();
     // The template is only inserted under a heading that has no content yet.
     let empty_section = current.is_none_or(|c| text[body.section_content(c)].trim().is_empty());
-    let nl = crate::rules::line_break(text);
+    let nl = crate::text::line_break(text);
     let pol = &a.policy.sections;
     let groups: [(&[SectionSpec], &str, u8); 3] = [
         (&pol.required, "required section", 0),

@@ -7,10 +7,10 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
 use crate::rules;
-use crate::rules::body::{covers, granted_tools, tool_mentions};
-use crate::rules::keys::regex_is_match;
-use crate::rules::tools::{equivalent, resolve, Resolved};
+use crate::semantics::mentions::tool_mentions;
+use crate::semantics::patterns::regex_is_match;
 use crate::semantics::sections::heading_matches as matches;
+use crate::semantics::tools::{covers, equivalent, granted_tools, key_grants, resolve, Resolved};
 use crate::syntax::{Entry, Heading, Value};
 use crate::tools::{self, Shape};
 
@@ -86,7 +86,7 @@ fn frontmatter(a: &Analysis, offset: usize) -> Option<Hover> {
             }
             let span = v.replace.clone();
             if cat.is_tool_key(&v.key) {
-                let grants = !v.key.to_ascii_lowercase().starts_with("disallowed");
+                let grants = key_grants(&v.key);
                 return Some(Hover { span, markdown: tool_hover(a, cat, dialect, word, false, grants) });
             }
             let spec = cat.key(&v.key)?;
@@ -106,7 +106,7 @@ fn value_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str, e: &Ent
     let span = item.span.clone();
     if cat.is_tool_key(key) {
         let whole = list.shape == Shape::CommaString && list.items.len() == 1;
-        let grants = !key.to_ascii_lowercase().starts_with("disallowed");
+        let grants = key_grants(key);
         return Some(Hover { span, markdown: tool_hover(a, cat, dialect, &item.name, whole, grants) });
     }
     let spec = cat.key(key)?;
@@ -147,7 +147,7 @@ fn key_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str) -> String
     let ty = format!("Type: {}", type_label(cat, spec));
     let kinds = if spec.kinds.is_empty() {
         String::new()
-    } else if a.detected.is_some_and(|d| !crate::rules::keys::applies(spec, d.kind)) {
+    } else if a.detected.is_some_and(|d| !crate::semantics::keys::applies(spec, d.kind)) {
         format!("\n\nOnly read in {} files, not in this one.", spec.kinds.join(", "))
     } else {
         format!("\n\nRead in {} files.", spec.kinds.join(", "))

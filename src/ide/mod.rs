@@ -129,13 +129,20 @@ pub struct Action {
     pub preferred: bool,
 }
 
-/// Checks another text of the same file (same path and settings): what the fix-all action
-/// re-runs between rounds. The server passes `engine::check`; `ide` never calls the rules itself.
+/// Checks another text of the same file (same path and settings): what [`fix_all`] re-runs
+/// between rounds. The server passes `engine::check`; `ide` never calls the rules itself.
 pub type Recheck<'a> = dyn Fn(&str) -> Vec<Diagnostic> + 'a;
 
 /// Code actions for the byte range `range`, given the file's current diagnostics.
-pub fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span, recheck: &Recheck<'_>) -> Vec<Action> {
-    actions::code_actions(a, diags, range, recheck)
+pub fn code_actions(a: &Analysis, diags: &[Diagnostic], range: Span) -> Vec<Action> {
+    actions::code_actions(a, diags, range)
+}
+
+/// The fix-all action (`source.fixAll`): every safe fix, re-checked and repeated until none is
+/// left, as one edit; `None` when nothing is safely fixable. Its result depends on the text, not
+/// on a range, so callers ask for it apart from `code_actions` and only when it is wanted.
+pub fn fix_all(a: &Analysis, diags: &[Diagnostic], recheck: &Recheck<'_>) -> Option<Action> {
+    actions::fix_all(a.text, diags, recheck)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use crate::analysis::Analysis;
 use crate::catalog::Status;
-use crate::rules::tools::{resolve, Resolved};
+use crate::semantics::tools::{resolve, Resolved};
 use crate::syntax::Value;
 use crate::tools::{self, Shape};
 

@@ -99,9 +99,18 @@ pub fn code_actions(
     let fresh = engine_diagnostics(snap, settings, generation);
     let mut out = Actions::default();
 
-    let recheck = |t: &str| crate::engine::check(t, snap.path.as_deref(), settings);
+    let only = params.context.only.as_deref();
     let range = lines.to_span(params.range);
-    let engine_actions = snap.with_analysis(settings, |a| ide::code_actions(a, &fresh, range, &recheck));
+    // Fix-all re-checks the file until no safe fix is left: only when the client wants it.
+    let want_fix_all = kind_requested(only, &lsp::CodeActionKind::new(proto::FIX_ALL_KIND));
+    let recheck = |t: &str| crate::engine::check(t, snap.path.as_deref(), settings);
+    let engine_actions = snap.with_analysis(settings, |a| {
+        let mut acts = ide::code_actions(a, &fresh, range);
+        if want_fix_all {
+            acts.extend(ide::fix_all(a, &fresh, &recheck));
+        }
+        acts
+    });
     for act in engine_actions {
         let fixed = act.fixes.and_then(|i| fresh.get(i)).map(|d| {
             let converted = proto::to_diagnostic(&lines, d, snap.version);
@@ -138,7 +147,6 @@ pub fn code_actions(
         }
     }
 
-    let only = params.context.only.as_deref();
     out.0
         .into_iter()
         .filter(|act| act.kind.as_ref().is_none_or(|k| kind_requested(only, k)))

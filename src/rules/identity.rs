@@ -1,9 +1,10 @@
 //! Rules about the agent's identity: the name's format, the name against the file name where
 //! the dialect ties them, and the description's presence and length.
 
-use super::{fix, keys::regex_is_match, Ctx};
+use super::{fix, Ctx};
 use crate::diagnostic::Severity;
 use crate::dialect::Dialect;
+use crate::semantics::patterns::regex_is_match;
 use crate::syntax::ScalarStyle;
 
 pub(super) fn check(cx: &mut Ctx) {

@@ -5,20 +5,9 @@ use super::{did_you_mean, fix, Ctx};
 use crate::catalog::{self, KeySpec, Status, ValueType};
 use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, FileKind};
+use crate::semantics::keys::{applies, kind_id};
+use crate::semantics::patterns::regex_is_match;
 use crate::syntax::{Node, ScalarKind, Value};
-
-pub(crate) fn kind_id(k: FileKind) -> &'static str {
-    match k {
-        FileKind::Agent => "agent",
-        FileKind::Prompt => "prompt",
-        FileKind::ChatMode => "chat-mode",
-    }
-}
-
-/// True when the key is read in this kind of file.
-pub(crate) fn applies(spec: &KeySpec, kind: FileKind) -> bool {
-    spec.kinds.is_empty() || spec.kinds.iter().any(|k| k == kind_id(kind))
-}
 
 pub(super) fn check(cx: &mut Ctx) {
     let (Some(cat), Some(det)) = (cx.catalog(), cx.a.detected) else { return };
@@ -206,18 +195,4 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
             cx.emit("invalid-value", v.span.clone(), format!("`{val}` does not have the form `{key}` expects ({p})"));
         }
     }
-}
-
-/// Matches with a cached compiled regex; `None` when the pattern does not compile.
-pub(crate) fn regex_is_match(pattern: &str, s: &str) -> Option<bool> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() > 256 {
-        map.clear();
-    }
-    let re = map.entry(pattern.to_string()).or_insert_with(|| regex::Regex::new(pattern).ok());
-    re.as_ref().map(|r| r.is_match(s))
 }

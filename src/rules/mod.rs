@@ -33,14 +33,7 @@ pub struct RuleInfo {
     pub doc: String,
 }
 
-/// The line break a file uses, as its first line break says: fixes insert lines with it. Rules
-/// ask this for every file checked, so it reads up to the first line break, not the whole text.
-pub(crate) fn line_break(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if text[..i].ends_with('\r') => "\r\n",
-        _ => "\n",
-    }
-}
+pub(crate) use crate::text::line_break;
 
 /// Every rule, in the order of `data/rules.yaml`.
 pub fn all() -> &'static [RuleInfo] {

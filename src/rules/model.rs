@@ -1,10 +1,11 @@
 //! Rules about `model` and reasoning effort: unknown (did-you-mean), retired and malformed model
 //! ids, the policy's allowed and denied models, and an effort the model does not take.
 
-use super::{did_you_mean, fix, keys::regex_is_match, Ctx};
+use super::{did_you_mean, fix, Ctx};
 use crate::catalog::Status;
 use crate::diagnostic::{Severity, Span};
 use crate::dialect::Dialect;
+use crate::semantics::patterns::regex_is_match;
 use crate::syntax::Value;
 
 const EFFORT_KEYS: [&str; 2] = ["reasoningEffort", "effort"];

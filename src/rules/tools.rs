@@ -5,57 +5,12 @@
 
 use std::collections::HashSet;
 
-use super::{did_you_mean, fix, keys::regex_is_match, Ctx};
-use crate::catalog::{self, Catalog, Status, ToolSpec, ToolsForm};
+use super::{did_you_mean, fix, Ctx};
+use crate::catalog::{Catalog, Status, ToolSpec, ToolsForm};
 use crate::diagnostic::{Fix, Severity, Span, TextEdit};
 use crate::dialect::Dialect;
+use crate::semantics::tools::{equivalent, resolve, Resolved};
 use crate::tools::{self, Item, Shape, ToolList};
-
-/// How one tool name resolves in a dialect.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Resolved<'c> {
-    Tool(&'c ToolSpec),
-    Category,
-    Mcp,
-    /// An MCP-looking name that does not follow the dialect's pattern.
-    BadMcp,
-    /// A tool of another dialect, with its spec there.
-    Foreign(Dialect, &'static ToolSpec),
-    Unknown,
-}
-
-/// Resolves a tool name against a catalog. `whole_value` is true when the name is the entire
-/// tools value (where a category name is accepted).
-pub fn resolve<'c>(cat: &'c Catalog, dialect: Dialect, name: &str, whole_value: bool) -> Resolved<'c> {
-    if let Some(t) = cat.tool(name) {
-        return Resolved::Tool(t);
-    }
-    if whole_value && cat.tools_forms.contains(&ToolsForm::Category) && cat.category(name).is_some() {
-        return Resolved::Category;
-    }
-    // `search/codbase` is a mistyped Copilot tool-set member, not an MCP server `search`.
-    let set_member =
-        name.split_once('/').is_some_and(|(set, _)| cat.category(set).is_some() || cat.tool(set).is_some());
-    if !set_member && cat.mcp.patterns.iter().any(|p| regex_is_match(p, name) == Some(true)) {
-        return Resolved::Mcp;
-    }
-    if !set_member && cat.mcp.markers.iter().any(|m| name.contains(m.as_str())) {
-        return Resolved::BadMcp;
-    }
-    for other in Dialect::ALL.into_iter().filter(|d| *d != dialect) {
-        let oc = catalog::builtin(other);
-        // Only exact (case-sensitive) names count as another dialect's tool: `read` is not `Read`.
-        if let Some(t) = oc.tools.iter().find(|t| t.name == name) {
-            return Resolved::Foreign(other, t);
-        }
-    }
-    Resolved::Unknown
-}
-
-/// This dialect's equivalent of another dialect's tool, through the shared concept.
-pub fn equivalent<'c>(cat: &'c Catalog, foreign: &ToolSpec) -> Option<&'c ToolSpec> {
-    cat.tool_for_concept(foreign.concept.as_deref()?)
-}
 
 fn severity_for(dialect: Dialect) -> Severity {
     // Factory refuses to load a droid with an unknown tool id; the others skip or ignore it.
@@ -96,7 +51,7 @@ pub(super) fn check(cx: &mut Ctx) {
             continue;
         }
         let list = tools::read(entry, text);
-        let allows = !key.to_ascii_lowercase().starts_with("disallowed");
+        let allows = crate::semantics::tools::key_grants(key);
         check_shape(cx, cat, dialect, key, &entry.key.span, &list);
         check_items(cx, cat, dialect, &list, allows);
         if allows {

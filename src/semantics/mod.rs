@@ -2,4 +2,8 @@
 //! facts both read (how section headings match the policy's sections, ...). It sits above
 //! `syntax`, `catalog` and `policy` and below `rules` and `ide`; neither of those imports the other.
 
+pub mod keys;
+pub mod mentions;
+pub mod patterns;
 pub mod sections;
+pub mod tools;
