@@ -4,7 +4,8 @@
 
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Span, TextEdit};
-use crate::rules::body::{insert_section, matches, section_order};
+use crate::rules::body::{insert_section, section_order};
+use crate::semantics::sections::heading_matches as matches;
 
 use super::{Action, ActionKind};
 

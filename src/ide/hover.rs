@@ -8,9 +8,9 @@ use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
 use crate::rules;
 use crate::rules::body::{covers, granted_tools, tool_mentions};
-use crate::semantics::sections::heading_matches as matches;
 use crate::rules::keys::regex_is_match;
 use crate::rules::tools::{equivalent, resolve, Resolved};
+use crate::semantics::sections::heading_matches as matches;
 use crate::syntax::{Entry, Heading, Value};
 use crate::tools::{self, Shape};
 
