@@ -6,7 +6,7 @@
 //!   character classes or escapes, so a name with `[` or `\` is never a syntax error, and nothing
 //!   needs compiling on every keystroke.
 //! - **Files** (`overrides[].files`): globset with `.gitignore` conventions
-//!   ([`file_glob_pattern`]): `*` stops at `/`, `**` crosses folders, a glob without `/` matches
+//!   (`file_glob_pattern`): `*` stops at `/`, `**` crosses folders, a glob without `/` matches
 //!   at any depth, a leading `/` or `./` anchors it, a trailing `/` means everything below. These
 //!   are compiled once per policy and can be invalid, which the policy reports.
 

@@ -364,4 +364,25 @@ mod tests {
         assert_eq!(titles(&m.recommended), ["A:default", "B:user", "Z:user"]);
         assert_eq!(titles(&m.known), ["K:default"]);
     }
+
+    #[test]
+    fn an_override_records_and_replaces_only_the_fields_it_writes() {
+        let text = "\
+tools: { deny: [Bash], allow: [Read] }
+description: { min: 5, max: 50 }
+overrides:
+  - files: [x.md]
+    tools: { deny: [] }
+    description: { max: null }
+";
+        let p = crate::policy::parse(text, None).unwrap();
+        let w = p.overrides[0].written;
+        assert_eq!(w.tools, Some(ListsWritten { deny: true, allow: false, extra: false }));
+        assert_eq!(w.description, Some(DescriptionWritten { min: false, max: true }));
+        assert_eq!((w.models, w.sections, w.name), (None, None, None));
+        let eff = LoadedPolicy::from_policy(p, None).for_file(Some(Path::new("x.md")));
+        assert!(eff.tools.deny.is_empty());
+        assert_eq!(eff.tools.allow.as_deref(), Some(&["Read".to_string()][..]));
+        assert_eq!((eff.description.min, eff.description.max), (Some(5), None));
+    }
 }
