@@ -14,6 +14,15 @@ pub enum Encoding {
     Utf16,
 }
 
+/// The largest char boundary of `text` at or before byte `at` (clamped to the text's length).
+pub fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// A zero-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct LineCol {

@@ -213,13 +213,8 @@ overrides:
 // Sections and the built-in default.
 
 fn find_seed() -> PathBuf {
-    // CI keeps `shared/` beside the clone; a worktree sits one folder deeper.
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .skip(1)
-        .map(|a| a.join("shared/seeds/000_c78a0223dcd1ac6e.txt"))
-        .find(|p| p.is_file())
-        .expect("the seed droid ../shared/seeds/000_c78a0223dcd1ac6e.txt is missing")
+    // The in-repo copy of the seed droid, so that a fresh clone needs nothing beside it.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-droid.md")
 }
 
 #[test]
