@@ -7,8 +7,8 @@ use crate::analysis::Analysis;
 use crate::catalog::{Catalog, KeySpec, ModelSpec, Status, ToolSpec, ToolsForm, ValueType};
 use crate::diagnostic::Span;
 use crate::policy::SectionSpec;
-use crate::semantics::sections::heading_matches as matches;
 use crate::rules::keys::applies;
+use crate::semantics::sections::heading_matches as matches;
 
 use super::context::{self, is_name_char, Cursor, HeadingCtx, KeyCtx, Options, ValueCtx, ValueShape};
 use super::{clamp_offset, line_start, Completion, CompletionKind};

@@ -44,7 +44,9 @@ mod tests {
 
     #[test]
     fn case_blanks_and_a_trailing_colon_do_not_matter() {
-        for h in ["Core Purpose", "core purpose", "CORE PURPOSE", "  Core   Purpose ", "Core Purpose:", "Core\tPurpose :"] {
+        for h in
+            ["Core Purpose", "core purpose", "CORE PURPOSE", "  Core   Purpose ", "Core Purpose:", "Core\tPurpose :"]
+        {
             assert!(titles_match("Core Purpose", h), "{h:?}");
         }
         assert!(titles_match("Résumé", "RÉSUMÉ"));
