@@ -13,10 +13,10 @@ use std::sync::{Arc, OnceLock};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::semantics::sections::normalize_title;
 use crate::catalog::{ModelSpec, ToolSpec};
 use crate::diagnostic::{Severity, Span};
 use crate::dialect::Dialect;
+use crate::semantics::sections::normalize_title;
 use tree::{Seg, Tree};
 
 /// The file name looked for, walking up from an agent file.
@@ -941,7 +941,7 @@ fn validate(p: &Policy, text: &str, path: Option<&Path>, tree: &Tree) -> Vec<Pol
             }
         }
         for code in s.rules.keys() {
-            if crate::rules::info(code).is_none() {
+            if crate::registry::RuleCode::from_name(code).is_none() {
                 report(Severity::Warning, &sub(&[Seg::Key("rules")]), Some(code), unknown_rule_message(code));
             }
         }
@@ -993,9 +993,9 @@ struct Scope<'a> {
 }
 
 fn unknown_rule_message(code: &str) -> String {
-    let best = crate::rules::all()
+    let best = crate::registry::RuleCode::ALL
         .iter()
-        .map(|r| (strsim::jaro_winkler(code, &r.code), r.code.as_str()))
+        .map(|r| (strsim::jaro_winkler(code, r.as_str()), r.as_str()))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {

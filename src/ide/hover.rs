@@ -6,11 +6,11 @@ use crate::catalog::{self, Catalog, Status};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
-use crate::rules;
+use crate::registry;
 use crate::rules::body::{covers, granted_tools, tool_mentions};
-use crate::semantics::sections::heading_matches as matches;
 use crate::rules::keys::regex_is_match;
 use crate::rules::tools::{equivalent, resolve, Resolved};
+use crate::semantics::sections::heading_matches as matches;
 use crate::syntax::{Entry, Heading, Value};
 use crate::tools::{self, Shape};
 
@@ -36,7 +36,8 @@ pub(super) fn with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize
     let mut parts: Vec<String> = base.iter().map(|h| h.markdown.clone()).collect();
     for d in &under {
         let mut s = format!("**{}** `{}`: {}", d.severity.as_str(), d.code, d.message);
-        if let Some(r) = rules::info(d.code) {
+        {
+            let r = registry::info(d.code);
             // The first paragraph of the rule's doc says what it checks and why.
             let first = r.doc.split("\n\n").next().unwrap_or("").trim();
             if !first.is_empty() {

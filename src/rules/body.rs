@@ -12,6 +12,7 @@ use crate::catalog::{self, Status, ToolSpec};
 use crate::diagnostic::{Fix, Span, TextEdit};
 use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
+use crate::registry::RuleCode;
 use crate::rules::tools::{equivalent, resolve, Resolved};
 use crate::syntax::Body;
 use crate::tools::{self, Shape, ToolList};
@@ -29,7 +30,7 @@ pub(super) fn check(cx: &mut Ctx) {
 }
 
 /// True when `h` is the heading of `spec` (the one matcher, in `semantics::sections`).
-use crate::semantics::sections::heading_matches as matches;
+pub(crate) use crate::semantics::sections::heading_matches as matches;
 
 /// The edit that inserts `spec` as a new section, placed by `order` relative to the sections present.
 pub fn insert_section(text: &str, body: &Body, order: &[&SectionSpec], spec: &SectionSpec) -> TextEdit {
@@ -92,7 +93,7 @@ fn sections(cx: &mut Ctx) {
                     let content = body.section_content(h);
                     if text[content].trim().is_empty() {
                         cx.emit(
-                            "empty-section",
+                            RuleCode::EmptySection,
                             h.title_span.clone(),
                             format!("the required section `{}` is empty", spec.title),
                         );
@@ -101,7 +102,7 @@ fn sections(cx: &mut Ctx) {
                 continue;
             }
             let edit = insert_section(text, body, &order, spec);
-            let code = if required { "missing-section" } else { "recommended-section" };
+            let code = if required { RuleCode::MissingSection } else { RuleCode::RecommendedSection };
             let why = if required { "the team policy requires" } else { "agentls recommends" };
             let plain = first_sentence(&spec.doc);
             let doc = plain.as_str();
@@ -260,7 +261,7 @@ fn mentions(cx: &mut Ctx) {
                     safe: false,
                 });
                 let msg = format!("the body tells the agent to use `{name}`, but `{name}` is not in its tools");
-                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                if let Some(d) = cx.emit(RuleCode::BodyToolNotGranted, span, msg) {
                     d.fixes.extend(f);
                 }
             }
@@ -286,7 +287,7 @@ fn mentions(cx: &mut Ctx) {
                     ),
                 };
                 let f = eq.map(|e| fix(format!("Replace with `{}`", e.name), span.clone(), e.name.clone(), false));
-                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                if let Some(d) = cx.emit(RuleCode::BodyToolNotGranted, span, msg) {
                     d.fixes.extend(f);
                 }
             }
