@@ -6,9 +6,14 @@ use std::io::Write as _;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::registry::{self, RuleInfo};
 
-/// The documentation of one rule, as printed by `agentls explain`.
+/// The documentation of one rule, as printed by `agentls explain`: the heading gives the
+/// default severity, then any dialect's own, e.g. `unknown-tool (warning; factory: error)`.
 pub fn explain_text(r: &RuleInfo) -> String {
-    format!("{} ({})\n\n{}\n\n{}\n", r.code, r.severity.as_str(), r.summary.trim(), r.doc.trim_end())
+    let mut severity = r.severity.as_str().to_string();
+    for (d, s) in &r.severity_by_dialect {
+        let _ = write!(severity, "; {}: {}", d.id(), s.as_str());
+    }
+    format!("{} ({severity})\n\n{}\n\n{}\n", r.code, r.summary.trim(), r.doc.trim_end())
 }
 
 /// Every rule, one per line: code, default severity, summary, in aligned columns.
@@ -57,6 +62,8 @@ mod tests {
         let text = explain_text(r);
         assert!(text.starts_with("yaml-syntax (error)\n\n"));
         assert!(text.contains(r.doc.trim_end()));
+        let text = explain_text(registry::info(RuleCode::UnknownTool));
+        assert!(text.starts_with("unknown-tool (warning; factory: error)\n\n"), "{text}");
     }
 
     #[test]
