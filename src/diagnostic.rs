@@ -5,29 +5,10 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::registry::{RuleCode, Severity};
+
 /// A byte range into the document text.
 pub type Span = Range<usize>;
-
-/// How serious a finding is. Ordered from most to least severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
 
 /// One replacement of a byte range of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,8 +30,8 @@ pub struct Fix {
 /// A finding of the engine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    /// Stable kebab-case rule code, e.g. `unknown-tool`.
-    pub code: &'static str,
+    /// The rule, serialized as its stable kebab-case code, e.g. `unknown-tool`.
+    pub code: RuleCode,
     pub severity: Severity,
     pub message: String,
     /// The exact culprit, as a byte range of the document.
@@ -59,7 +40,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, severity: Severity, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: RuleCode, severity: Severity, span: Span, message: impl Into<String>) -> Self {
         Diagnostic { code, severity, message: message.into(), span, fixes: Vec::new() }
     }
 

@@ -112,7 +112,7 @@ pub fn fix_until_stable_from(text: &str, first: Vec<Diagnostic>, check: impl Fn(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
+    use crate::diagnostic::{RuleCode, Severity};
 
     /// A fake checker: flags every `Bash` with a safe fix to `Execute`, and every `Execute` that
     /// is not yet followed by `!` with a safe fix adding one, so fixing takes two rounds.
@@ -120,7 +120,7 @@ pub(crate) mod tests {
         let mut out = Vec::new();
         for (i, _) in text.match_indices("Bash") {
             let span = i..i + 4;
-            out.push(Diagnostic::new("foreign-tool", Severity::Error, span.clone(), "Bash").with_fix(Fix {
+            out.push(Diagnostic::new(RuleCode::ForeignTool, Severity::Error, span.clone(), "Bash").with_fix(Fix {
                 title: "Use Execute".into(),
                 edits: vec![TextEdit { span, new_text: "Execute".into() }],
                 safe: true,
@@ -129,7 +129,7 @@ pub(crate) mod tests {
         for (i, _) in text.match_indices("Execute") {
             let end = i + "Execute".len();
             if !text[end..].starts_with('!') {
-                out.push(Diagnostic::new("shout", Severity::Warning, i..end, "quiet").with_fix(Fix {
+                out.push(Diagnostic::new(RuleCode::WrongType, Severity::Warning, i..end, "quiet").with_fix(Fix {
                     title: "Add !".into(),
                     edits: vec![TextEdit { span: end..end, new_text: "!".into() }],
                     safe: true,
@@ -137,7 +137,7 @@ pub(crate) mod tests {
             }
         }
         for (i, _) in text.match_indices("Write") {
-            out.push(Diagnostic::new("unsafe-only", Severity::Warning, i..i + 5, "w").with_fix(Fix {
+            out.push(Diagnostic::new(RuleCode::DeniedTool, Severity::Warning, i..i + 5, "w").with_fix(Fix {
                 title: "Drop it".into(),
                 edits: vec![TextEdit { span: i..i + 5, new_text: String::new() }],
                 safe: false,
@@ -152,7 +152,7 @@ pub(crate) mod tests {
         let fixed = fix_until_stable("tools: [Bash, Write, Bash]", fake_check);
         assert_eq!(fixed.text, "tools: [Execute!, Write, Execute!]");
         assert_eq!(fixed.applied, 4);
-        assert_eq!(fixed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["unsafe-only"]);
+        assert_eq!(fixed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["denied-tool"]);
     }
 
     #[test]
@@ -162,7 +162,11 @@ pub(crate) mod tests {
     }
 
     fn fix_diag(edits: Vec<TextEdit>) -> Diagnostic {
-        Diagnostic::new("x", Severity::Error, 0..0, "x").with_fix(Fix { title: "t".into(), edits, safe: true })
+        Diagnostic::new(RuleCode::YamlSyntax, Severity::Error, 0..0, "x").with_fix(Fix {
+            title: "t".into(),
+            edits,
+            safe: true,
+        })
     }
 
     fn edit(span: std::ops::Range<usize>, t: &str) -> TextEdit {

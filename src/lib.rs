@@ -1,6 +1,6 @@
 //! agentls: a language server and linter for AI agent definition files.
 //!
-//! The engine (`syntax`, `dialect`, `catalog`, `policy`, `rules`, `analysis`) is pure and speaks
+//! The engine (`registry`, `syntax`, `dialect`, `catalog`, `policy`, `rules`, `analysis`) is pure and speaks
 //! byte ranges and typed rule codes. The command line (`cli`) and the language server (`lsp`)
 //! render its results at the edge; only `lsp` knows LSP types.
 
@@ -14,6 +14,7 @@ pub mod fix;
 pub mod ide;
 pub mod lsp;
 pub mod policy;
+pub mod registry;
 pub mod rules;
 pub mod semantics;
 pub mod syntax;

@@ -35,7 +35,7 @@ fn assert_sane(text: &str, diags: &[Diagnostic]) {
 }
 
 fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
-    diags.iter().map(|d| d.code).collect()
+    diags.iter().map(|d| d.code.as_str()).collect()
 }
 
 fn has(diags: &[Diagnostic], code: &str) -> bool {
@@ -194,7 +194,7 @@ fn yaml_nested_ten_thousand_deep_is_cut_not_overflowed() {
                 codes(&diags)
             );
             let fm = text.find("---\n").unwrap()..text.rfind("---").unwrap();
-            for d in diags.iter().filter(|d| d.code.starts_with("yaml-")) {
+            for d in diags.iter().filter(|d| d.code.as_str().starts_with("yaml-")) {
                 assert!(fm.contains(&d.span.start), "{style}: {} at {:?} outside the frontmatter", d.code, d.span);
             }
         }

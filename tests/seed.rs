@@ -13,7 +13,7 @@ fn on_tools_line(text: &str, path: &str) -> Vec<(String, &'static str, Severity)
     check_at(path, text)
         .into_iter()
         .filter(|d| idx.position(text, d.span.start, Encoding::Utf16).line == 4)
-        .map(|d| (text[d.span.clone()].to_string(), d.code, d.severity))
+        .map(|d| (text[d.span.clone()].to_string(), d.code.as_str(), d.severity))
         .collect()
 }
 

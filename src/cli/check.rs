@@ -11,13 +11,14 @@ use crate::analysis::Settings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::dialect::{self, Dialect};
 use crate::policy::{self, LoadedPolicy, PolicyError};
+use crate::registry::RuleCode;
 
 use super::render::{FileReport, Report, Skipped};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::fix;
 
 /// The rule code of a broken policy file, reported once at the policy file itself.
-pub const POLICY_ERROR: &str = "policy-error";
+pub const POLICY_ERROR: RuleCode = RuleCode::PolicyError;
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -418,8 +419,8 @@ mod tests {
         assert_eq!(out.report.fixes_applied, Some(2));
         assert_eq!(out.report.files_checked, 3);
         let left: Vec<_> =
-            out.report.diagnostics().map(|(f, d)| (f.path.rsplit('/').next().unwrap(), d.code)).collect();
-        assert_eq!(left, [("b.md", "unsafe-only")]);
+            out.report.diagnostics().map(|(f, d)| (f.path.rsplit('/').next().unwrap(), d.code.as_str())).collect();
+        assert_eq!(left, [("b.md", "denied-tool")]);
         assert_eq!(out.exit_code(), EXIT_OK);
     }
 
@@ -431,7 +432,7 @@ mod tests {
         write(root, ".claude/agents/both.md", "hint\ntools: Bash\n");
         let checker = |text: &str, _: Option<&Path>, _: &Settings| {
             let mut d = fix::tests::fake_check(text);
-            let mut hint = Diagnostic::new("recommended-section", Severity::Hint, 0..4, "a long message");
+            let mut hint = Diagnostic::new(RuleCode::RecommendedSection, Severity::Hint, 0..4, "a long message");
             hint.fixes.push(crate::diagnostic::Fix { title: "Insert".into(), edits: vec![], safe: false });
             d.push(hint);
             d

@@ -6,7 +6,7 @@ use crate::catalog::{self, Catalog, Status};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::dialect::Dialect;
 use crate::policy::SectionSpec;
-use crate::rules;
+use crate::registry;
 use crate::semantics::mentions::tool_mentions;
 use crate::semantics::patterns::regex_is_match;
 use crate::semantics::sections::heading_matches as matches;
@@ -36,13 +36,11 @@ pub(super) fn with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize
     let mut parts: Vec<String> = base.iter().map(|h| h.markdown.clone()).collect();
     for d in &under {
         let mut s = format!("**{}** `{}`: {}", d.severity.as_str(), d.code, d.message);
-        if let Some(r) = rules::info(d.code) {
-            // The first paragraph of the rule's doc says what it checks and why.
-            let first = r.doc.split("\n\n").next().unwrap_or("").trim();
-            if !first.is_empty() {
-                s.push_str("\n\n");
-                s.push_str(first);
-            }
+        // The first paragraph of the rule's doc says what it checks and why.
+        let first = registry::info(d.code).doc.split("\n\n").next().unwrap_or("").trim();
+        if !first.is_empty() {
+            s.push_str("\n\n");
+            s.push_str(first);
         }
         parts.push(s);
     }

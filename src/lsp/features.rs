@@ -119,7 +119,7 @@ pub fn code_actions(
                 .context
                 .diagnostics
                 .iter()
-                .find(|cd| cd.range == converted.range && proto::diagnostic_code(cd) == Some(d.code));
+                .find(|cd| cd.range == converted.range && proto::diagnostic_code(cd) == Some(d.code.as_str()));
             vec![shown.cloned().unwrap_or(converted)]
         });
         out.push(lsp::CodeAction {

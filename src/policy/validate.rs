@@ -121,7 +121,7 @@ pub(super) fn validate(p: &Policy, text: &str, path: Option<&Path>, tree: &Tree)
             }
         }
         for code in s.rules.keys() {
-            if crate::rules::info(code).is_none() {
+            if crate::registry::RuleCode::from_name(code).is_none() {
                 report(Severity::Warning, &sub(&[Seg::Key("rules")]), Some(code), unknown_rule_message(code));
             }
         }
@@ -173,9 +173,9 @@ struct Scope<'a> {
 }
 
 fn unknown_rule_message(code: &str) -> String {
-    let best = crate::rules::all()
+    let best = crate::registry::RuleCode::ALL
         .iter()
-        .map(|r| (strsim::jaro_winkler(code, &r.code), r.code.as_str()))
+        .map(|r| (strsim::jaro_winkler(code, r.as_str()), r.as_str()))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {

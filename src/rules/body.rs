@@ -5,6 +5,7 @@
 use super::{fix, Ctx};
 use crate::catalog::Status;
 use crate::diagnostic::{Fix, Span};
+use crate::registry::RuleCode;
 use crate::semantics::mentions::tool_mentions;
 use crate::semantics::sections::{heading_matches as matches, insert_section, section_order};
 use crate::semantics::tools::{covers, equivalent, granted_tools, resolve, Resolved};
@@ -35,7 +36,7 @@ fn sections(cx: &mut Ctx) {
                     let content = body.section_content(h);
                     if text[content].trim().is_empty() {
                         cx.emit(
-                            "empty-section",
+                            RuleCode::EmptySection,
                             h.title_span.clone(),
                             format!("the required section `{}` is empty", spec.title),
                         );
@@ -44,7 +45,7 @@ fn sections(cx: &mut Ctx) {
                 continue;
             }
             let edit = insert_section(text, body, &order, spec);
-            let code = if required { "missing-section" } else { "recommended-section" };
+            let code = if required { RuleCode::MissingSection } else { RuleCode::RecommendedSection };
             let why = if required { "the team policy requires" } else { "agentls recommends" };
             let plain = first_sentence(&spec.doc);
             let doc = plain.as_str();
@@ -97,7 +98,7 @@ fn mentions(cx: &mut Ctx) {
                     safe: false,
                 });
                 let msg = format!("the body tells the agent to use `{name}`, but `{name}` is not in its tools");
-                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                if let Some(d) = cx.emit(RuleCode::BodyToolNotGranted, span, msg) {
                     d.fixes.extend(f);
                 }
             }
@@ -123,7 +124,7 @@ fn mentions(cx: &mut Ctx) {
                     ),
                 };
                 let f = eq.map(|e| fix(format!("Replace with `{}`", e.name), span.clone(), e.name.clone(), false));
-                if let Some(d) = cx.emit("body-tool-not-granted", span, msg) {
+                if let Some(d) = cx.emit(RuleCode::BodyToolNotGranted, span, msg) {
                     d.fixes.extend(f);
                 }
             }

@@ -2,8 +2,7 @@
 //! the dialect ties them, and the description's presence and length.
 
 use super::{fix, Ctx};
-use crate::diagnostic::Severity;
-use crate::dialect::Dialect;
+use crate::registry::{self, RuleCode};
 use crate::semantics::patterns::regex_is_match;
 use crate::syntax::ScalarStyle;
 
@@ -16,16 +15,17 @@ pub(super) fn check(cx: &mut Ctx) {
             let pattern = cx.a.policy.name.pattern.clone().or_else(|| cat.name_pattern.clone());
             let from_policy = cx.a.policy.name.pattern.is_some();
             if name.trim().is_empty() {
-                cx.emit("name-format", e.key.span.clone(), "`name` is empty");
+                // Not the dialect's severity: that is for a name that breaks the pattern.
+                let sev = registry::info(RuleCode::NameFormat).severity;
+                cx.emit_at(RuleCode::NameFormat, sev, e.key.span.clone(), "`name` is empty");
             } else if let Some(p) = pattern {
                 if regex_is_match(&p, name) == Some(false) {
-                    let sev = if dialect == Dialect::Factory { Severity::Error } else { Severity::Warning };
                     let whose = if from_policy { "the team policy's" } else { dialect.display() };
                     let slug = slugify(name);
                     let msg = format!("name `{name}` does not match {whose} pattern `{p}`");
                     let f = (regex_is_match(&p, &slug) == Some(true))
                         .then(|| fix(format!("Rename to `{slug}`"), span.clone(), slug.clone(), false));
-                    if let Some(d) = cx.emit_at("name-format", sev, span.clone(), msg) {
+                    if let Some(d) = cx.emit(RuleCode::NameFormat, span.clone(), msg) {
                         d.fixes.extend(f);
                     }
                 }
@@ -37,7 +37,7 @@ pub(super) fn check(cx: &mut Ctx) {
                             "name `{name}` differs from the file name `{stem}`; {} is known by its file name",
                             dialect.a_noun()
                         );
-                        if let Some(d) = cx.emit("name-mismatch", span.clone(), msg) {
+                        if let Some(d) = cx.emit(RuleCode::NameMismatch, span.clone(), msg) {
                             d.fixes.push(fix(format!("Rename to `{stem}`"), span, stem, false));
                         }
                     }
@@ -50,7 +50,7 @@ pub(super) fn check(cx: &mut Ctx) {
         let desc = s.text.trim();
         if desc.is_empty() {
             cx.emit(
-                "empty-description",
+                RuleCode::EmptyDescription,
                 e.key.span.clone(),
                 "`description` is empty: it tells the model when to use this agent",
             );
@@ -76,11 +76,15 @@ pub(super) fn check(cx: &mut Ctx) {
                 }
                 None => e.value.span.clone(),
             };
-            cx.emit("description-too-long", span, format!("the description has {n} characters; the limit is {max}"));
+            cx.emit(
+                RuleCode::DescriptionTooLong,
+                span,
+                format!("the description has {n} characters; the limit is {max}"),
+            );
         }
         if let Some(min) = min.filter(|m| n < *m) {
             cx.emit(
-                "description-too-short",
+                RuleCode::DescriptionTooShort,
                 e.value.span.clone(),
                 format!("the description has {n} characters; the team policy asks for at least {min}"),
             );

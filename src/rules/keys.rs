@@ -5,6 +5,7 @@ use super::{did_you_mean, fix, Ctx};
 use crate::catalog::{self, KeySpec, Status, ValueType};
 use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, FileKind};
+use crate::registry::{self, RuleCode};
 use crate::semantics::keys::{applies, kind_id};
 use crate::semantics::patterns::regex_is_match;
 use crate::syntax::{Node, ScalarKind, Value};
@@ -16,7 +17,7 @@ pub(super) fn check(cx: &mut Ctx) {
     let dialect = det.dialect;
     for entry in fm.entries() {
         let Some(key) = entry.key.as_str() else {
-            cx.emit("wrong-type", entry.key.span.clone(), "a frontmatter key must be a plain name");
+            cx.emit(RuleCode::WrongType, entry.key.span.clone(), "a frontmatter key must be a plain name");
             continue;
         };
         let kspan = entry.key.span.clone();
@@ -36,7 +37,7 @@ pub(super) fn check(cx: &mut Ctx) {
                     None => format!("`{key}` is {what}{since}"),
                 };
                 let rename = spec.replacement.as_ref().filter(|r| is_key_name(r) && fm.get(r).is_none()).cloned();
-                if let Some(d) = cx.emit_at("deprecated-key", sev, kspan.clone(), msg) {
+                if let Some(d) = cx.emit_at(RuleCode::DeprecatedKey, sev, kspan.clone(), msg) {
                     if let Some(r) = rename {
                         d.fixes.push(fix(format!("Rename `{key}` to `{r}`"), kspan.clone(), r, false));
                     }
@@ -60,7 +61,7 @@ pub(super) fn check(cx: &mut Ctx) {
         let key = spec.name.clone();
         let placeholder = if key == "name" { cx.a.file_stem.clone().unwrap_or_default() } else { String::new() };
         let msg = format!("{} needs `{key}`: {}", dialect.a_noun(), first_sentence(&spec.doc));
-        if let Some(d) = cx.emit("missing-required-key", fm.close.clone().unwrap_or(fm.open.clone()), msg) {
+        if let Some(d) = cx.emit(RuleCode::MissingRequiredKey, fm.close.clone().unwrap_or(fm.open.clone()), msg) {
             let t = format!("{key}: {placeholder}{nl}");
             d.fixes.push(fix(format!("Add `{key}`"), insert_at..insert_at, t, false));
         }
@@ -82,14 +83,17 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     // A key of this dialect but for another kind of file.
     if let Some(spec) = cat.key(key) {
         let kinds = spec.kinds.join(", ");
-        cx.emit("unknown-key", span, format!("`{key}` is only read in {kinds} files, not in this {}", kind_id(kind)));
+        // Not the dialect's severity: that is for keys no file of the dialect reads.
+        let sev = registry::info(RuleCode::UnknownKey).severity;
+        let msg = format!("`{key}` is only read in {kinds} files, not in this {}", kind_id(kind));
+        cx.emit_at(RuleCode::UnknownKey, sev, span, msg);
         return;
     }
     // A key of another dialect.
     let other = Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin(*d).key(key).is_some());
     if let Some(o) = other {
         cx.emit(
-            "foreign-key",
+            RuleCode::ForeignKey,
             span,
             format!("`{key}` is {} key; {} does not read it", o.a_display(), dialect.a_noun()),
         );
@@ -97,8 +101,8 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     }
     let names = cat.keys.iter().filter(|k| k.status == Status::Current && applies(k, kind)).map(|k| k.name.as_str());
     let suggestion = did_you_mean(key, names).map(str::to_string);
-    // OpenCode passes unknown keys on to the model provider as options, so they are not errors.
-    let sev = if dialect == Dialect::Opencode { Severity::Hint } else { Severity::Warning };
+    // OpenCode passes unknown keys on to the model provider as options, so they are not errors:
+    // its default severity (in data/rules.yaml) is hint.
     let msg = match &suggestion {
         Some(s) => format!("unknown key `{key}` for {}; did you mean `{s}`?", dialect.a_noun()),
         None if dialect == Dialect::Opencode => {
@@ -106,7 +110,7 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
         }
         None => format!("unknown key `{key}` for {}; the loader ignores it", dialect.a_noun()),
     };
-    if let Some(d) = cx.emit_at("unknown-key", sev, span.clone(), msg) {
+    if let Some(d) = cx.emit(RuleCode::UnknownKey, span.clone(), msg) {
         if let Some(s) = suggestion {
             d.fixes.push(fix(format!("Rename to `{s}`"), span, s, false));
         }
@@ -165,7 +169,8 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
                 fixes.push(fix(format!("Replace with `{b}`"), v.span.clone(), b, true));
             }
         }
-        if let Some(d) = cx.emit("wrong-type", v.span.clone(), format!("`{key}` expects {want}, not a {found}")) {
+        if let Some(d) = cx.emit(RuleCode::WrongType, v.span.clone(), format!("`{key}` expects {want}, not a {found}"))
+        {
             d.fixes.extend(fixes);
         }
         return;
@@ -182,7 +187,7 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
             None => format!("`{val}` is not a valid `{key}`; valid values: {list}"),
         };
         let vspan = crate::tools::name_span(v, text).0;
-        if let Some(d) = cx.emit("invalid-value", vspan.clone(), msg) {
+        if let Some(d) = cx.emit(RuleCode::InvalidValue, vspan.clone(), msg) {
             if let Some(s) = suggestion {
                 let safe = s.eq_ignore_ascii_case(val);
                 d.fixes.push(fix(format!("Replace with `{s}`"), vspan, s, safe));
@@ -192,7 +197,11 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
     }
     if let (Some(p), Some(val)) = (&spec.pattern, v.as_str()) {
         if key != "name" && regex_is_match(p, val) == Some(false) {
-            cx.emit("invalid-value", v.span.clone(), format!("`{val}` does not have the form `{key}` expects ({p})"));
+            cx.emit(
+                RuleCode::InvalidValue,
+                v.span.clone(),
+                format!("`{val}` does not have the form `{key}` expects ({p})"),
+            );
         }
     }
 }

@@ -10,44 +10,14 @@ mod suppress;
 mod syntax;
 pub(crate) mod tools;
 
-use std::sync::OnceLock;
-
-use serde::Deserialize;
-
 use crate::analysis::Analysis;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Fix, Severity, Span, TextEdit};
 use crate::dialect::Dialect;
 use crate::policy::RuleLevel;
-
-/// A rule's metadata.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleInfo {
-    pub code: String,
-    /// The severity when no policy says otherwise (some rules pick another per dialect; the doc says so).
-    pub severity: Severity,
-    /// One line.
-    pub summary: String,
-    /// Markdown: what the rule checks, why, and how to fix it.
-    pub doc: String,
-}
+use crate::registry::{self, RuleCode};
 
 pub(crate) use crate::text::line_break;
-
-/// Every rule, in the order of `data/rules.yaml`.
-pub fn all() -> &'static [RuleInfo] {
-    static RULES: OnceLock<Vec<RuleInfo>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        serde_yaml::from_str(include_str!("../../data/rules.yaml"))
-            .unwrap_or_else(|e| panic!("data/rules.yaml is invalid: {e}"))
-    })
-}
-
-/// A rule by code.
-pub fn info(code: &str) -> Option<&'static RuleInfo> {
-    all().iter().find(|r| r.code == code)
-}
 
 /// Collects diagnostics, applying the policy's severities as they are emitted.
 pub(crate) struct Ctx<'a, 't> {
@@ -66,22 +36,28 @@ impl<'a, 't> Ctx<'a, 't> {
         self.a.detected.map(|d| d.dialect)
     }
 
-    /// Emits a diagnostic at the rule's default severity (unless the policy says otherwise).
-    pub fn emit(&mut self, code: &'static str, span: Span, message: impl Into<String>) -> Option<&mut Diagnostic> {
-        let default = info(code).map_or(Severity::Warning, |r| r.severity);
+    /// The rule's default severity for this file's dialect, as `data/rules.yaml` gives it.
+    pub fn default_severity(&self, code: RuleCode) -> Severity {
+        registry::info(code).default_severity(self.dialect())
+    }
+
+    /// Emits a diagnostic at the rule's default severity for the dialect, as `data/rules.yaml`
+    /// gives it (unless the policy says otherwise).
+    pub fn emit(&mut self, code: RuleCode, span: Span, message: impl Into<String>) -> Option<&mut Diagnostic> {
+        let default = self.default_severity(code);
         self.emit_at(code, default, span, message)
     }
 
-    /// Emits with a rule-chosen default severity (e.g. per dialect); the policy still wins.
+    /// Emits with a severity the rule picks for the case at hand (not for the dialect: that is
+    /// data); the policy still wins.
     pub fn emit_at(
         &mut self,
-        code: &'static str,
+        code: RuleCode,
         default: Severity,
         span: Span,
         message: impl Into<String>,
     ) -> Option<&mut Diagnostic> {
-        debug_assert!(info(code).is_some(), "rule `{code}` is missing from data/rules.yaml");
-        let severity = match self.a.policy.rule_level(code) {
+        let severity = match self.a.policy.rule_level(code.as_str()) {
             Some(RuleLevel::Off) => return None,
             Some(level) => level.severity().unwrap_or(default),
             None => default,
@@ -149,7 +125,7 @@ pub fn run(a: &Analysis) -> Vec<Diagnostic> {
     body::check(&mut cx);
     let mut out = cx.out;
     suppress::apply(a.text, &mut out);
-    out.sort_by(|x, y| (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code)));
+    out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out.dedup_by(|x, y| x.span == y.span && x.code == y.code && x.message == y.message);
     out
 }
@@ -166,13 +142,5 @@ mod tests {
         assert_eq!(did_you_mean("Webfetch", c), Some("WebFetch"));
         assert_eq!(did_you_mean("Exec", c), None);
         assert_eq!(did_you_mean("Banana", c), None);
-    }
-
-    #[test]
-    fn every_rule_is_documented() {
-        for r in all() {
-            assert!(!r.summary.is_empty() && r.doc.len() > 40, "{} needs a summary and a doc", r.code);
-            assert!(r.code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", r.code);
-        }
     }
 }

@@ -5,6 +5,7 @@ use super::{did_you_mean, fix, Ctx};
 use crate::catalog::Status;
 use crate::diagnostic::{Severity, Span};
 use crate::dialect::Dialect;
+use crate::registry::RuleCode;
 use crate::semantics::patterns::regex_is_match;
 use crate::syntax::Value;
 
@@ -29,7 +30,7 @@ pub(super) fn check(cx: &mut Ctx) {
         }
         Value::Seq(_) => {
             cx.emit(
-                "wrong-type",
+                RuleCode::WrongType,
                 entry.value.span.clone(),
                 format!("{} takes one model, not a list", dialect.a_noun()),
             );
@@ -45,11 +46,11 @@ pub(super) fn check(cx: &mut Ctx) {
         let is_inherit = m == "inherit";
         let pol = &cx.a.policy;
         if !is_inherit && pol.model_denied(&m) {
-            cx.emit("denied-model", span.clone(), format!("model `{m}` is denied by the team policy"));
+            cx.emit(RuleCode::DeniedModel, span.clone(), format!("model `{m}` is denied by the team policy"));
         } else if !is_inherit && !pol.model_allowed(&m) {
             let allow = pol.models.allow.as_ref().map(|a| a.join(", ")).unwrap_or_default();
             cx.emit(
-                "model-not-allowed",
+                RuleCode::ModelNotAllowed,
                 span.clone(),
                 format!("model `{m}` is not in the team policy's allowed models ({allow})"),
             );
@@ -63,8 +64,11 @@ pub(super) fn check(cx: &mut Ctx) {
             first_known.get_or_insert(spec);
             if spec.status != Status::Current {
                 let retired = spec.status != Status::Deprecated;
-                let (code, what) =
-                    if retired { ("retired-model", "retired") } else { ("deprecated-model", "deprecated") };
+                let (code, what) = if retired {
+                    (RuleCode::RetiredModel, "retired")
+                } else {
+                    (RuleCode::DeprecatedModel, "deprecated")
+                };
                 let msg = match &spec.replacement {
                     Some(r) => format!("model `{m}` is {what}; use `{r}`"),
                     None => format!("model `{m}` is {what}"),
@@ -80,7 +84,7 @@ pub(super) fn check(cx: &mut Ctx) {
             continue;
         }
         if let Some(problem) = malformed(dialect, &m) {
-            cx.emit("malformed-model", span.clone(), format!("`{m}` is not a well-formed model id: {problem}"));
+            cx.emit(RuleCode::MalformedModel, span.clone(), format!("`{m}` is not a well-formed model id: {problem}"));
             continue;
         }
         let pattern_ok = cat.model_patterns.iter().any(|p| regex_is_match(p, &m) == Some(true));
@@ -97,14 +101,15 @@ pub(super) fn check(cx: &mut Ctx) {
                 format!("model `{m}` is not in agentls's catalog for {}; if it is valid, add it to the policy's `models.extra`", dialect.display()),
             )
         } else {
-            let sev = if dialect == Dialect::Factory { Severity::Error } else { Severity::Warning };
+            // Per dialect (Factory refuses unknown models): data/rules.yaml says which.
+            let sev = cx.default_severity(RuleCode::UnknownModel);
             let msg = match &suggestion {
                 Some(s) => format!("unknown model `{m}` for {}; did you mean `{s}`?", dialect.a_noun()),
                 None => format!("unknown model `{m}` for {}", dialect.a_noun()),
             };
             (sev, msg)
         };
-        if let Some(d) = cx.emit_at("unknown-model", sev, span.clone(), msg) {
+        if let Some(d) = cx.emit_at(RuleCode::UnknownModel, sev, span.clone(), msg) {
             if let Some(s) = suggestion.filter(|_| !pattern_ok) {
                 d.fixes.push(fix(format!("Replace with `{s}`"), span.clone(), s, false));
             }
@@ -126,7 +131,7 @@ pub(super) fn check(cx: &mut Ctx) {
         if !spec.reasoning.iter().any(|r| r.eq_ignore_ascii_case(v)) {
             let takes = spec.reasoning.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
             cx.emit(
-                "unsupported-reasoning-effort",
+                RuleCode::UnsupportedReasoningEffort,
                 e.value.span.clone(),
                 format!("model `{}` does not take {key} `{v}`; it takes {takes}", spec.id),
             );
@@ -146,7 +151,7 @@ fn effort_without_model(cx: &mut Ctx, model: Option<&str>) {
             None => "no `model` (the droid inherits its parent's)".to_string(),
         };
         cx.emit(
-            "unsupported-reasoning-effort",
+            RuleCode::UnsupportedReasoningEffort,
             e.key.span.clone(),
             format!("`reasoningEffort` is ignored with {why}; set a model to use it"),
         );

@@ -39,8 +39,8 @@ pub(super) fn apply(text: &str, diags: &mut Vec<Diagnostic>) {
     }
     diags.retain(|d| {
         let line = idx.line_of(d.span.start);
-        !rules
-            .iter()
-            .any(|(l, codes)| l.is_none_or(|l| l == line) && (codes.is_empty() || codes.iter().any(|c| c == d.code)))
+        !rules.iter().any(|(l, codes)| {
+            l.is_none_or(|l| l == line) && (codes.is_empty() || codes.iter().any(|c| c == d.code.as_str()))
+        })
     });
 }

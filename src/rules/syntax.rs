@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{fix, Ctx};
 use crate::diagnostic::Severity;
+use crate::registry::RuleCode;
 use crate::syntax::ProblemKind;
 
 pub(super) fn check(cx: &mut Ctx) {
@@ -25,12 +26,12 @@ pub(super) fn check(cx: &mut Ctx) {
     }
     for p in &cx.a.parsed.problems {
         let code = match p.kind {
-            ProblemKind::YamlSyntax => "yaml-syntax",
-            ProblemKind::DuplicateKey => "duplicate-key",
-            ProblemKind::UnclosedFrontmatter => "unclosed-frontmatter",
-            ProblemKind::FrontmatterNotFirst => "frontmatter-not-first",
-            ProblemKind::NotAMapping => "frontmatter-not-mapping",
-            ProblemKind::TooDeep => "yaml-too-deep",
+            ProblemKind::YamlSyntax => RuleCode::YamlSyntax,
+            ProblemKind::DuplicateKey => RuleCode::DuplicateKey,
+            ProblemKind::UnclosedFrontmatter => RuleCode::UnclosedFrontmatter,
+            ProblemKind::FrontmatterNotFirst => RuleCode::FrontmatterNotFirst,
+            ProblemKind::NotAMapping => RuleCode::FrontmatterNotMapping,
+            ProblemKind::TooDeep => RuleCode::YamlTooDeep,
         };
         let message = match p.kind {
             ProblemKind::DuplicateKey => {
@@ -78,7 +79,7 @@ pub(super) fn check(cx: &mut Ctx) {
             let span = parsed.bom..first_line_end.max(parsed.bom);
             let noun = detected.dialect.a_noun();
             cx.emit(
-                "missing-frontmatter",
+                RuleCode::MissingFrontmatter,
                 span,
                 format!("{noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...)"),
             );
@@ -89,7 +90,7 @@ pub(super) fn check(cx: &mut Ctx) {
                 let sev = if body_required { Severity::Error } else { Severity::Warning };
                 let close = fm.close.clone().expect("checked");
                 cx.emit_at(
-                    "empty-body",
+                    RuleCode::EmptyBody,
                     sev,
                     close,
                     format!(

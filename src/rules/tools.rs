@@ -9,17 +9,9 @@ use super::{did_you_mean, fix, Ctx};
 use crate::catalog::{Catalog, Status, ToolSpec, ToolsForm};
 use crate::diagnostic::{Fix, Severity, Span, TextEdit};
 use crate::dialect::Dialect;
+use crate::registry::RuleCode;
 use crate::semantics::tools::{equivalent, resolve, Resolved};
 use crate::tools::{self, Item, Shape, ToolList};
-
-fn severity_for(dialect: Dialect) -> Severity {
-    // Factory refuses to load a droid with an unknown tool id; the others skip or ignore it.
-    if dialect == Dialect::Factory {
-        Severity::Error
-    } else {
-        Severity::Warning
-    }
-}
 
 /// The names in a list, for lookups in constant time: a list may hold thousands of items, and a
 /// scan of the list for each of them would be quadratic.
@@ -65,7 +57,7 @@ pub(super) fn check(cx: &mut Ctx) {
         for it in &d.items {
             if g.contains(it.name.as_str()) {
                 cx.emit(
-                    "tool-conflict",
+                    RuleCode::ToolConflict,
                     it.span.clone(),
                     format!("`{}` is both allowed and disallowed; the deny list wins, so it is not available", it.name),
                 );
@@ -103,7 +95,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
         Shape::Other => {
             let v = cx.text[list.span.clone()].trim().to_string();
             cx.emit_at(
-                "tools-form",
+                RuleCode::ToolsForm,
                 Severity::Error,
                 list.span.clone(),
                 format!(
@@ -115,7 +107,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
         Shape::Empty => {
             let none = if dialect == Dialect::Copilot { "; write `[]` for no tools" } else { "" };
             cx.emit(
-                "tools-form",
+                RuleCode::ToolsForm,
                 key_span.clone(),
                 format!(
                     "`{key}` has no value: the loader reads it as no restriction, so the agent gets every tool{none}"
@@ -126,7 +118,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
             let Some(form) = form_of(list, cat) else { return };
             if !cat.tools_forms.is_empty() && !cat.tools_forms.contains(&form) {
                 cx.emit(
-                    "tools-form",
+                    RuleCode::ToolsForm,
                     list.span.clone(),
                     format!("{} reads `{key}` as {}, not as {}", dialect.a_noun(), accepted(), form_name(form)),
                 );
@@ -134,7 +126,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
             if list.shape == Shape::Map {
                 for it in list.items.iter().filter(|i| i.enabled.is_none()) {
                     cx.emit(
-                        "wrong-type",
+                        RuleCode::WrongType,
                         it.item_span.clone(),
                         format!("`{}` must be set to `true` or `false`", it.name),
                     );
@@ -146,7 +138,6 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
 
 fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, allows: bool) {
     let text = cx.text;
-    let sev = severity_for(dialect);
     let whole = list.shape == Shape::CommaString && list.items.len() == 1;
     let listed: Listed = list.items.iter().map(|it| it.name.as_str()).collect();
     let mut seen: HashSet<String> = HashSet::new();
@@ -155,7 +146,9 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
         let span = span.clone();
         let folded = if cat.tools_case_insensitive { name.to_ascii_lowercase() } else { name.clone() };
         if !seen.insert(folded) {
-            if let Some(d) = cx.emit("duplicate-tool", span.clone(), format!("`{name}` is listed more than once")) {
+            if let Some(d) =
+                cx.emit(RuleCode::DuplicateTool, span.clone(), format!("`{name}` is listed more than once"))
+            {
                 d.fixes.push(removal(list, text, i, true));
             }
             continue;
@@ -165,9 +158,8 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
             Resolved::Category | Resolved::Mcp => {}
             Resolved::BadMcp => {
                 let form = cat.mcp.doc.clone();
-                cx.emit_at(
-                    "malformed-mcp-tool",
-                    sev.max(Severity::Warning),
+                cx.emit(
+                    RuleCode::MalformedMcpTool,
                     span.clone(),
                     format!("`{name}` looks like an MCP tool but is not in {}'s form: {form}", dialect.display()),
                 );
@@ -186,7 +178,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                     Some(e) => replace_or_remove(list, &listed, text, i, e, true),
                     None => removal(list, text, i, false),
                 };
-                if let Some(d) = cx.emit_at("foreign-tool", sev, span.clone(), msg) {
+                if let Some(d) = cx.emit(RuleCode::ForeignTool, span.clone(), msg) {
                     d.fixes.push(f);
                 }
             }
@@ -210,7 +202,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                         None => format!("unknown tool `{name}` for {}", dialect.a_noun()),
                     }
                 };
-                if let Some(d) = cx.emit_at("unknown-tool", sev, span.clone(), msg) {
+                if let Some(d) = cx.emit(RuleCode::UnknownTool, span.clone(), msg) {
                     if let Some(s) = suggestion {
                         let safe = s.eq_ignore_ascii_case(name) && !cat.tools_case_insensitive;
                         d.fixes.push(replace_or_remove(list, &listed, text, i, &s, safe));
@@ -239,7 +231,7 @@ fn tool_status(cx: &mut Ctx, list: &ToolList, listed: &Listed, i: usize, t: &Too
                 None => format!("`{name}` is deprecated{since}{why}"),
             };
             let f = t.replacement.as_deref().map(|r| replace_or_remove(list, listed, text, i, r, true));
-            if let Some(d) = cx.emit("deprecated-tool", span, msg) {
+            if let Some(d) = cx.emit(RuleCode::DeprecatedTool, span, msg) {
                 d.fixes.extend(f);
             }
         }
@@ -252,13 +244,13 @@ fn tool_status(cx: &mut Ctx, list: &ToolList, listed: &Listed, i: usize, t: &Too
                 Some(r) => replace_or_remove(list, listed, text, i, r, true),
                 None => removal(list, text, i, true),
             };
-            if let Some(d) = cx.emit("removed-tool", span, msg) {
+            if let Some(d) = cx.emit(RuleCode::RemovedTool, span, msg) {
                 d.fixes.push(f);
             }
         }
         Status::Unavailable => {
             let msg = format!("`{name}` is not available to {noun}{why}");
-            if let Some(d) = cx.emit("unavailable-tool", span, msg) {
+            if let Some(d) = cx.emit(RuleCode::UnavailableTool, span, msg) {
                 d.fixes.push(removal(list, text, i, true));
             }
         }
@@ -279,7 +271,7 @@ fn policy_checks(cx: &mut Ctx, cat: &Catalog, list: &ToolList, i: usize, whole: 
     if !denied.is_empty() {
         let names = denied.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
         let msg = format!("{names} is denied by the team policy");
-        if let Some(d) = cx.emit("denied-tool", it.span.clone(), msg) {
+        if let Some(d) = cx.emit(RuleCode::DeniedTool, it.span.clone(), msg) {
             d.fixes.push(Fix {
                 title: format!("Remove `{}`", it.name),
                 edits: vec![list.removal(text, i)],
@@ -291,7 +283,7 @@ fn policy_checks(cx: &mut Ctx, cat: &Catalog, list: &ToolList, i: usize, whole: 
         let names = not_allowed.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
         let allow = pol.tools.allow.as_ref().map(|a| a.join(", ")).unwrap_or_default();
         let msg = format!("{names} is not in the team policy's allowed tools ({allow})");
-        if let Some(d) = cx.emit("tool-not-allowed", it.span.clone(), msg) {
+        if let Some(d) = cx.emit(RuleCode::ToolNotAllowed, it.span.clone(), msg) {
             d.fixes.push(Fix {
                 title: format!("Remove `{}`", it.name),
                 edits: vec![TextEdit { ..list.removal(text, i) }],

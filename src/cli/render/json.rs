@@ -78,7 +78,7 @@ fn fix<'a>(text: &str, index: &LineIndex, f: &'a Fix) -> JsonFix<'a> {
 fn diagnostic<'a>(path: &'a str, text: &str, index: &LineIndex, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     JsonDiagnostic {
         path,
-        code: d.code,
+        code: d.code.as_str(),
         severity: d.severity.as_str(),
         message: &d.message,
         range: range(text, index, &d.span),

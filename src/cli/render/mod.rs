@@ -59,7 +59,7 @@ pub(crate) mod fixtures {
     //! A hand-built report shared by the renderer snapshots, since the rules are not written yet.
 
     use super::*;
-    use crate::diagnostic::{Fix, TextEdit};
+    use crate::diagnostic::{Fix, RuleCode, TextEdit};
 
     pub const DROID: &str = "---\nname: reviewer\ndescription: Reviews code\n\
         model: claude-opus-4-1-20250805\ntools: [\"Read\", \"Bash\", \"MultiEdit\"]\n---\n\n\
@@ -87,14 +87,19 @@ pub(crate) mod fixtures {
                     text: WIDE.into(),
                     diagnostics: vec![
                         // A span over several lines: the whole file.
-                        Diagnostic::new("missing-body", Severity::Warning, 0..WIDE.len(), "the file has no body"),
-                        Diagnostic::new("name-format", Severity::Info, name_val, "name must be lowercase"),
-                        Diagnostic::new("unknown-key", Severity::Error, typo.clone(), "unknown key `desciption`")
-                            .with_fix(Fix {
-                                title: "Rename to `description`".into(),
-                                edits: vec![TextEdit { span: typo, new_text: "description".into() }],
-                                safe: true,
-                            }),
+                        Diagnostic::new(RuleCode::EmptyBody, Severity::Warning, 0..WIDE.len(), "the file has no body"),
+                        Diagnostic::new(RuleCode::NameFormat, Severity::Info, name_val, "name must be lowercase"),
+                        Diagnostic::new(
+                            RuleCode::UnknownKey,
+                            Severity::Error,
+                            typo.clone(),
+                            "unknown key `desciption`",
+                        )
+                        .with_fix(Fix {
+                            title: "Rename to `description`".into(),
+                            edits: vec![TextEdit { span: typo, new_text: "description".into() }],
+                            safe: true,
+                        }),
                     ],
                 },
                 FileReport {
@@ -102,7 +107,7 @@ pub(crate) mod fixtures {
                     text: DROID.into(),
                     diagnostics: vec![
                         Diagnostic::new(
-                            "retired-model",
+                            RuleCode::RetiredModel,
                             Severity::Warning,
                             model.clone(),
                             "`claude-opus-4-1-20250805` is no longer offered by Factory",
@@ -113,7 +118,7 @@ pub(crate) mod fixtures {
                             safe: false,
                         }),
                         Diagnostic::new(
-                            "foreign-tool",
+                            RuleCode::ForeignTool,
                             Severity::Error,
                             bash_inner.clone(),
                             "`Bash` is a Claude Code tool; Factory droids call it `Execute`",
@@ -123,7 +128,7 @@ pub(crate) mod fixtures {
                             edits: vec![TextEdit { span: bash_inner, new_text: "Execute".into() }],
                             safe: true,
                         }),
-                        Diagnostic::new("deprecated-tool", Severity::Hint, multi, "`MultiEdit` was removed"),
+                        Diagnostic::new(RuleCode::DeprecatedTool, Severity::Hint, multi, "`MultiEdit` was removed"),
                     ],
                 },
             ],

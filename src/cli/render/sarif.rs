@@ -1,12 +1,11 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning services (GitHub code scanning and others).
 //! Lines and columns are 1-based; columns count UTF-16 code units, SARIF's default `columnKind`.
 
-use std::collections::HashMap;
-
 use serde_json::{json, Value};
 
 use super::{safe_fixes, Report};
 use crate::diagnostic::Severity;
+use crate::registry::{self, RuleInfo};
 use crate::text::{Encoding, LineIndex};
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -61,42 +60,27 @@ fn region(text: &str, index: &LineIndex, span: &std::ops::Range<usize>) -> Value
     })
 }
 
-fn rule_descriptor(code: &str) -> Value {
-    match crate::rules::info(code) {
-        Some(r) => json!({
-            "id": r.code,
-            "shortDescription": { "text": r.summary },
-            "fullDescription": { "text": r.doc.trim_end() },
-            "help": { "text": r.doc.trim_end(), "markdown": r.doc.trim_end() },
-            "defaultConfiguration": { "level": level(r.severity) },
-        }),
-        // Codes the CLI itself emits (such as `policy-error`) until the registry lists them.
-        None => json!({
-            "id": code,
-            "shortDescription": { "text": code },
-            "defaultConfiguration": { "level": "error" },
-        }),
-    }
+fn rule_descriptor(r: &RuleInfo) -> Value {
+    json!({
+        "id": r.code,
+        "shortDescription": { "text": r.summary },
+        "fullDescription": { "text": r.doc.trim_end() },
+        "help": { "text": r.doc.trim_end(), "markdown": r.doc.trim_end() },
+        "defaultConfiguration": { "level": level(r.severity) },
+    })
 }
 
 /// Renders the report as one SARIF log followed by a newline.
 pub fn render(report: &Report, out: &mut String) {
-    let mut rules: Vec<Value> = Vec::new();
-    let mut rule_index: HashMap<String, usize> = HashMap::new();
-    for r in crate::rules::all() {
-        rule_index.insert(r.code.clone(), rules.len());
-        rules.push(rule_descriptor(&r.code));
-    }
+    // Every rule, in registry order, so a code's index in the list is its enum index.
+    let rules: Vec<Value> = registry::all().iter().map(rule_descriptor).collect();
 
     let mut results = Vec::new();
     for file in &report.files {
         let index = LineIndex::new(&file.text);
         let artifact = json!({ "uri": uri(&file.path) });
         for d in &file.diagnostics {
-            let idx = *rule_index.entry(d.code.to_string()).or_insert_with(|| {
-                rules.push(rule_descriptor(d.code));
-                rules.len() - 1
-            });
+            let idx = d.code as usize;
             let fixes: Vec<Value> = safe_fixes(d)
                 .map(|f| {
                     let replacements: Vec<Value> = f
@@ -203,7 +187,7 @@ mod tests {
         let v = rendered();
         let run = &v["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-        assert!(rules.len() >= crate::rules::all().len());
+        assert!(rules.len() >= crate::registry::all().len());
         for r in run["results"].as_array().unwrap() {
             let i = r["ruleIndex"].as_u64().unwrap() as usize;
             assert_eq!(rules[i]["id"], r["ruleId"]);
@@ -215,7 +199,7 @@ mod tests {
     fn every_registered_rule_is_described() {
         let v = rendered();
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().clone();
-        for (r, info) in rules.iter().zip(crate::rules::all()) {
+        for (r, info) in rules.iter().zip(crate::registry::all()) {
             assert_eq!(r["id"], info.code.as_str());
             assert_eq!(r["shortDescription"]["text"], info.summary.as_str());
             assert!(r["help"]["markdown"].is_string());
