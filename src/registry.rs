@@ -10,8 +10,6 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::dialect::Dialect;
-
 include!(concat!(env!("OUT_DIR"), "/rule_codes.rs"));
 
 /// How serious a finding is. Ordered from most to least severe.
@@ -133,9 +131,10 @@ pub struct RuleInfo {
     pub code: RuleCode,
     /// The severity when no policy says otherwise and the dialect has no severity of its own.
     pub severity: Severity,
-    /// Dialects whose default severity differs from `severity`.
+    /// Dialects (by id, e.g. `factory`) whose default severity differs from `severity`. Keyed by
+    /// id so the registry stays at the bottom, below `dialect`; `rules` checks every id is one.
     #[serde(default)]
-    pub severity_by_dialect: BTreeMap<Dialect, Severity>,
+    pub severity_by_dialect: BTreeMap<String, Severity>,
     /// One line.
     pub summary: String,
     /// Markdown: what the rule checks, why, and how to fix it.
@@ -143,9 +142,9 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    /// The default severity in a dialect (or without one).
-    pub fn default_severity(&self, dialect: Option<Dialect>) -> Severity {
-        dialect.and_then(|d| self.severity_by_dialect.get(&d).copied()).unwrap_or(self.severity)
+    /// The default severity in a dialect, given by its id (or without one).
+    pub fn default_severity(&self, dialect: Option<&str>) -> Severity {
+        dialect.and_then(|d| self.severity_by_dialect.get(d).copied()).unwrap_or(self.severity)
     }
 }
 
@@ -218,11 +217,11 @@ mod tests {
     #[test]
     fn dialect_severities_come_from_the_data() {
         for c in [RuleCode::UnknownTool, RuleCode::ForeignTool, RuleCode::UnknownModel, RuleCode::NameFormat] {
-            assert_eq!(c.info().default_severity(Some(Dialect::Factory)), Severity::Error, "{c}");
-            assert_eq!(c.info().default_severity(Some(Dialect::Claude)), Severity::Warning, "{c}");
+            assert_eq!(c.info().default_severity(Some("factory")), Severity::Error, "{c}");
+            assert_eq!(c.info().default_severity(Some("claude")), Severity::Warning, "{c}");
             assert_eq!(c.info().default_severity(None), Severity::Warning, "{c}");
         }
-        assert_eq!(RuleCode::UnknownKey.info().default_severity(Some(Dialect::Opencode)), Severity::Hint);
-        assert_eq!(RuleCode::UnknownKey.info().default_severity(Some(Dialect::Factory)), Severity::Warning);
+        assert_eq!(RuleCode::UnknownKey.info().default_severity(Some("opencode")), Severity::Hint);
+        assert_eq!(RuleCode::UnknownKey.info().default_severity(Some("factory")), Severity::Warning);
     }
 }

@@ -11,7 +11,7 @@ use crate::registry::{self, RuleInfo};
 pub fn explain_text(r: &RuleInfo) -> String {
     let mut severity = r.severity.as_str().to_string();
     for (d, s) in &r.severity_by_dialect {
-        let _ = write!(severity, "; {}: {}", d.id(), s.as_str());
+        let _ = write!(severity, "; {d}: {}", s.as_str());
     }
     format!("{} ({severity})\n\n{}\n\n{}\n", r.code, r.summary.trim(), r.doc.trim_end())
 }

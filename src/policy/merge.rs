@@ -15,7 +15,7 @@ use super::schema::{
 use super::validate::PolicyError;
 use crate::catalog::{ModelSpec, ToolSpec};
 use crate::dialect::Dialect;
-use crate::semantics::sections::normalize_title;
+use crate::syntax::titles::normalize_title;
 
 /// Which fields of each group an override wrote in its file. A group left `None` is one the
 /// override did not record (it was built in code): if the override's group is `Some`, all of

@@ -65,7 +65,7 @@ impl SectionSpec {
     /// Whether a heading's text names this section: the title or an alias, ignoring case,
     /// surrounding blanks, repeated inner blanks and a trailing colon.
     pub fn matches(&self, heading: &str) -> bool {
-        crate::semantics::sections::names_section(self, heading)
+        self.names().any(|n| crate::syntax::titles::titles_match(n, heading))
     }
 }
 

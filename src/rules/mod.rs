@@ -38,7 +38,7 @@ impl<'a, 't> Ctx<'a, 't> {
 
     /// The rule's default severity for this file's dialect, as `data/rules.yaml` gives it.
     pub fn default_severity(&self, code: RuleCode) -> Severity {
-        registry::info(code).default_severity(self.dialect())
+        registry::info(code).default_severity(self.dialect().map(Dialect::id))
     }
 
     /// Emits a diagnostic at the rule's default severity for the dialect, as `data/rules.yaml`
@@ -142,5 +142,14 @@ mod tests {
         assert_eq!(did_you_mean("Webfetch", c), Some("WebFetch"));
         assert_eq!(did_you_mean("Exec", c), None);
         assert_eq!(did_you_mean("Banana", c), None);
+    }
+
+    #[test]
+    fn dialect_severities_name_real_dialects() {
+        for r in registry::all() {
+            for id in r.severity_by_dialect.keys() {
+                assert!(Dialect::ALL.iter().any(|d| d.id() == id), "{}: `{id}` is not a dialect id", r.code);
+            }
+        }
     }
 }

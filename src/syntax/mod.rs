@@ -4,6 +4,7 @@
 
 mod frontmatter;
 mod markdown;
+pub mod titles;
 mod yaml;
 
 use crate::diagnostic::Span;
