@@ -412,23 +412,15 @@ fn flow(
     let mut item_start = open + 1;
     let mut comment = false;
     let s = &text[open..offset];
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    // Past a closed quoted item: the scan resumes after its closing quote.
+    let mut skip_to = 0;
+    for (i, c) in s.char_indices() {
         let at = open + i;
-        if comment {
-            comment = c != '\n' && c != '\r';
+        if i < skip_to {
             continue;
         }
-        if let Some((q, _)) = quote {
-            if q == '"' && c == '\\' {
-                it.next();
-            } else if c == q {
-                if q == '\'' && it.peek().map(|x| x.1) == Some('\'') {
-                    it.next();
-                } else {
-                    quote = None;
-                }
-            }
+        if comment {
+            comment = c != '\n' && c != '\r';
             continue;
         }
         match c {
@@ -445,7 +437,14 @@ fn flow(
                 }
             }
             ',' if depth == 1 => item_start = at + 1,
-            '"' | '\'' => quote = Some((c, at)),
+            '"' | '\'' => match closing_quote(&s[i + 1..], c) {
+                Some(j) => skip_to = i + 1 + j + 1,
+                // Still open at the cursor: the cursor is inside this quoted item.
+                None => {
+                    quote = Some((c, at));
+                    break;
+                }
+            },
             '#' if text[..at].ends_with([' ', '\t', '\n']) => comment = true,
             _ => {}
         }
