@@ -133,10 +133,7 @@ impl LineIndex {
 
     /// Position of byte `offset` (clamped to the text, and moved back to a char boundary).
     pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(text, offset);
         let line = self.line_of(offset);
         let start = self.starts[line];
         let col = match enc {
@@ -158,13 +155,7 @@ impl LineIndex {
         let range = self.line_range(text, line);
         let want = pos.col as usize;
         match enc {
-            Encoding::Utf8 => {
-                let mut off = (range.start + want).min(range.end);
-                while !text.is_char_boundary(off) {
-                    off -= 1;
-                }
-                off
-            }
+            Encoding::Utf8 => floor_char_boundary(text, (range.start + want).min(range.end)),
             Encoding::Utf16 if self.non_ascii == 0 => (range.start + want).min(range.end),
             Encoding::Utf16 => {
                 let mut units = 0;
@@ -216,6 +207,27 @@ pub fn line_break(text: &str) -> &'static str {
         Some(i) if text[..i].ends_with('\r') => "\r\n",
         _ => "\n",
     }
+}
+
+/// A doc's first sentence (a section's, a key's) as plain text on one line: `**` dropped, blanks collapsed, up to
+/// the first ". " and without a final period. One pass and (without `**`) one allocation, since it runs for every
+/// missing section of every file checked.
+pub fn first_sentence(doc: &str) -> String {
+    let mut out = String::new();
+    for word in doc.split_whitespace() {
+        let word = if word.contains("**") { std::borrow::Cow::Owned(word.replace("**", "")) } else { word.into() };
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+        if word.ends_with('.') {
+            break;
+        }
+    }
+    out.trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

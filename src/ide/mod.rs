@@ -166,11 +166,7 @@ pub fn semantic_tokens(a: &Analysis) -> Vec<Token> {
 
 /// Moves `offset` into the text and back onto a character boundary.
 pub(crate) fn clamp_offset(text: &str, offset: usize) -> usize {
-    let mut o = offset.min(text.len());
-    while !text.is_char_boundary(o) {
-        o -= 1;
-    }
-    o
+    crate::text::floor_char_boundary(text, offset)
 }
 
 /// The start of the line holding `offset` (lines end at `\n`, `\r\n` or a lone `\r`).

@@ -9,6 +9,7 @@ use crate::registry::RuleCode;
 use crate::semantics::mentions::tool_mentions;
 use crate::semantics::sections::{heading_matches as matches, insert_section, section_order};
 use crate::semantics::tools::{covers, equivalent, granted_tools, resolve, Resolved};
+use crate::text::first_sentence;
 
 pub(super) fn check(cx: &mut Ctx) {
     let Some(det) = cx.a.detected else { return };
@@ -59,27 +60,6 @@ fn sections(cx: &mut Ctx) {
             }
         }
     }
-}
-
-/// A section doc's first sentence as plain text on one line: `**` dropped, blanks collapsed, up to
-/// the first ". " and without a final period. One pass and (without `**`) one allocation, since it runs for every
-/// missing section of every file checked.
-fn first_sentence(doc: &str) -> String {
-    let mut out = String::new();
-    for word in doc.split_whitespace() {
-        let word = if word.contains("**") { std::borrow::Cow::Owned(word.replace("**", "")) } else { word.into() };
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&word);
-        if word.ends_with('.') {
-            break;
-        }
-    }
-    out.trim_end_matches('.').to_string()
 }
 
 fn mentions(cx: &mut Ctx) {

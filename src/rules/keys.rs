@@ -9,6 +9,7 @@ use crate::registry::{self, RuleCode};
 use crate::semantics::keys::{applies, kind_id};
 use crate::semantics::patterns::regex_is_match;
 use crate::syntax::{Node, ScalarKind, Value};
+use crate::text::first_sentence;
 
 pub(super) fn check(cx: &mut Ctx) {
     let (Some(cat), Some(det)) = (cx.catalog(), cx.a.detected) else { return };
@@ -70,12 +71,6 @@ pub(super) fn check(cx: &mut Ctx) {
 
 fn is_key_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-fn first_sentence(doc: &str) -> String {
-    let d = doc.trim();
-    let end = d.find(". ").map_or(d.len(), |i| i + 1);
-    d[..end].trim_end_matches('.').to_string()
 }
 
 fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: Dialect, kind: FileKind) {

@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, Fix, Severity, Span, TextEdit};
 use crate::dialect::Dialect;
 use crate::policy::RuleLevel;
 use crate::registry::{self, RuleCode};
+use crate::text::floor_char_boundary;
 
 pub(crate) use crate::text::line_break;
 
@@ -70,14 +71,7 @@ impl<'a, 't> Ctx<'a, 't> {
 
 /// Keeps a span inside the text and on character boundaries.
 fn clamp(text: &str, span: Span) -> Span {
-    let fix = |mut o: usize| {
-        o = o.min(text.len());
-        while !text.is_char_boundary(o) {
-            o -= 1;
-        }
-        o
-    };
-    let (s, e) = (fix(span.start), fix(span.end));
+    let (s, e) = (floor_char_boundary(text, span.start), floor_char_boundary(text, span.end));
     s.min(e)..e.max(s)
 }
 

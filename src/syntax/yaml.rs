@@ -413,11 +413,8 @@ pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Opt
 
 /// The span to show for an error at byte `at` of `yaml`: the character there, or the end of the
 /// previous non-empty line when the error sits at the end of the text.
-fn error_span(yaml: &str, mut at: usize) -> Span {
-    at = at.min(yaml.len());
-    while !yaml.is_char_boundary(at) {
-        at -= 1;
-    }
+fn error_span(yaml: &str, at: usize) -> Span {
+    let at = crate::text::floor_char_boundary(yaml, at);
     if at >= yaml.trim_end().len() && at > 0 {
         let end = yaml.trim_end().len();
         let start = yaml[..end].char_indices().next_back().map_or(0, |(i, _)| i);

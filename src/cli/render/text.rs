@@ -209,11 +209,7 @@ fn sanitize(s: &str) -> String {
 }
 
 fn clamp_to_char(text: &str, offset: usize) -> usize {
-    let mut o = offset.min(text.len());
-    while !text.is_char_boundary(o) {
-        o -= 1;
-    }
-    o
+    crate::text::floor_char_boundary(text, offset)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
