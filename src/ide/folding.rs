@@ -1,7 +1,5 @@
 //! Folding ranges: the frontmatter block, its multi-line values, each section and each fenced code
-//! block. Ranges are byte spans; the server turns them into whole lines and drops one-line folds.
-
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+//! block (as the one parse of the body found them). Ranges are byte spans; the server turns them into whole lines and drops one-line folds.
 
 use crate::analysis::Analysis;
 use crate::diagnostic::Span;
@@ -35,15 +33,10 @@ pub(super) fn folds(a: &Analysis) -> Vec<Fold> {
             out.push(Fold { span: s, kind: FoldKind::Section });
         }
     }
-    let body = a.parsed.body.span.clone();
-    let src = &text[body.clone()];
-    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES;
-    for (ev, r) in Parser::new_ext(src, opts).into_offset_iter() {
-        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = ev {
-            let s = trim_end(text, body.start + r.start..body.start + r.end);
-            if multi_line(text, &s) {
-                out.push(Fold { span: s, kind: FoldKind::Code });
-            }
+    for r in &a.parsed.body.fences {
+        let s = trim_end(text, r.clone());
+        if multi_line(text, &s) {
+            out.push(Fold { span: s, kind: FoldKind::Code });
         }
     }
     out.sort_by_key(|f| (f.span.start, std::cmp::Reverse(f.span.end)));

@@ -1,6 +1,6 @@
 //! The Markdown body: headings, sections and prose runs, with byte spans (pulldown-cmark).
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::{Body, Heading};
 
@@ -12,6 +12,7 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
     let mut headings: Vec<Heading> = Vec::new();
     let mut prose = Vec::new();
     let mut inline_code = Vec::new();
+    let mut fences = Vec::new();
     // While inside a heading: (level, heading span, title text, title start, title end).
     type Open = (u8, std::ops::Range<usize>, String, Option<usize>, usize);
     let mut in_heading: Option<Open> = None;
@@ -40,7 +41,12 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
                     });
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => code_block += 1,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                code_block += 1;
+                if matches!(kind, CodeBlockKind::Fenced(_)) {
+                    fences.push(r);
+                }
+            }
             Event::End(TagEnd::CodeBlock) => code_block = code_block.saturating_sub(1),
             Event::Start(Tag::MetadataBlock(_)) => metadata += 1,
             Event::End(TagEnd::MetadataBlock(_)) => metadata = metadata.saturating_sub(1),
@@ -76,7 +82,7 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
         headings[i].parent = stack.last().copied();
         stack.push(i);
     }
-    Body { span: start..text.len(), headings, prose, inline_code }
+    Body { span: start..text.len(), headings, prose, inline_code, fences }
 }
 
 /// Drops the line break at the end of a heading's range.
@@ -101,6 +107,7 @@ mod tests {
         assert_eq!(&t[b.headings[0].section.clone()], "## A\ntext\n### A1\nx\n");
         assert_eq!(&t[b.headings[2].section.clone()], "## B\n```\n## not a heading\n```\n");
         assert!(b.prose.iter().all(|r| !t[r.clone()].contains("not a heading")));
+        assert_eq!(b.fences.iter().map(|r| &t[r.clone()]).collect::<Vec<_>>(), ["```\n## not a heading\n```"]);
     }
 
     #[test]

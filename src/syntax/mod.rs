@@ -92,6 +92,8 @@ pub struct Body {
     pub prose: Vec<Span>,
     /// Inline code spans (without backticks).
     pub inline_code: Vec<Span>,
+    /// Fenced code blocks, fences included.
+    pub fences: Vec<Span>,
 }
 
 impl Body {
