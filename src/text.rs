@@ -230,6 +230,15 @@ pub fn first_sentence(doc: &str) -> String {
     out.trim_end_matches('.').to_string()
 }
 
+/// The 1-based line and 1-based column (in characters) of byte `at`, for messages read by people
+/// ("line 3 column 5"); moved back to a char boundary. Protocol positions use [`LineIndex`].
+pub fn line_column_1based(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, at)];
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+    (line, column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,6 @@ use super::load::FILE_NAME;
 use super::schema::{DescriptionPolicy, ModelsPolicy, NamePolicy, Policy, RuleLevel, SectionsPolicy, ToolsPolicy};
 use super::tree::{Seg, Tree};
 use crate::diagnostic::{Severity, Span};
-use crate::text::floor_char_boundary;
 
 /// A problem in a policy file: where and why. Errors make the built-in default apply instead;
 /// warnings (e.g. an unknown rule code) leave the policy in force.
@@ -35,10 +34,7 @@ impl PolicyError {
         span: Span,
         message: impl Into<String>,
     ) -> Self {
-        let at = floor_char_boundary(text, span.start);
-        let before = &text[..at];
-        let line = before.matches('\n').count() + 1;
-        let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+        let (line, column) = crate::text::line_column_1based(text, span.start);
         PolicyError { path: path.map(Path::to_path_buf), message: message.into(), span, severity, line, column }
     }
 
