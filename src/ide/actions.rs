@@ -5,7 +5,7 @@
 use crate::analysis::Analysis;
 use crate::diagnostic::{Diagnostic, Span, TextEdit};
 use crate::fix;
-use crate::semantics::sections::{heading_matches as matches, insert_section, section_order};
+use crate::semantics::sections::{insert_located, locate, section_order};
 
 use super::{Action, ActionKind, Recheck};
 
@@ -43,10 +43,11 @@ fn sections(a: &Analysis, out: &mut Vec<Action>) {
     let text = a.text;
     let body = &a.parsed.body;
     let order = section_order(&a.policy);
-    let missing: Vec<_> = order.iter().filter(|s| !body.headings.iter().any(|h| matches(s, h))).collect();
+    let found = locate(body, &order);
+    let missing: Vec<_> = order.iter().zip(&found).filter(|(_, h)| h.is_none()).map(|(s, _)| s).collect();
     let mut all: Vec<TextEdit> = Vec::new();
     for spec in &missing {
-        let edit = insert_section(text, body, &order, spec);
+        let edit = insert_located(text, body, &order, &found, spec);
         // Merge with an insertion at the same point, in policy order, without doubling blank lines.
         match all.iter_mut().find(|e| e.span == edit.span) {
             Some(e) => {

@@ -7,7 +7,7 @@ use crate::catalog::Status;
 use crate::diagnostic::{Fix, Span};
 use crate::registry::RuleCode;
 use crate::semantics::mentions::tool_mentions;
-use crate::semantics::sections::{heading_matches as matches, insert_section, section_order};
+use crate::semantics::sections::{insert_located, locate, section_order};
 use crate::semantics::tools::{covers, equivalent, granted_tools, resolve, Resolved};
 use crate::text::first_sentence;
 
@@ -30,34 +30,35 @@ fn sections(cx: &mut Ctx) {
     let fm = a.parsed.frontmatter.as_ref().expect("checked");
     let anchor: Span = fm.close.clone().unwrap_or(fm.open.clone());
     let order = section_order(&a.policy);
-    for (required, list) in [(true, &a.policy.sections.required), (false, &a.policy.sections.recommended)] {
-        for spec in list {
-            if let Some(h) = body.headings.iter().find(|h| matches(spec, h)) {
-                if required {
-                    let content = body.section_content(h);
-                    if text[content].trim().is_empty() {
-                        cx.emit(
-                            RuleCode::EmptySection,
-                            h.title_span.clone(),
-                            format!("the required section `{}` is empty", spec.title),
-                        );
-                    }
+    let found = locate(body, &order);
+    let required_count = a.policy.sections.required.len();
+    for (i, spec) in order.iter().copied().enumerate() {
+        let required = i < required_count;
+        if let Some(h) = found[i] {
+            if required {
+                let content = body.section_content(h);
+                if text[content].trim().is_empty() {
+                    cx.emit(
+                        RuleCode::EmptySection,
+                        h.title_span.clone(),
+                        format!("the required section `{}` is empty", spec.title),
+                    );
                 }
-                continue;
             }
-            let edit = insert_section(text, body, &order, spec);
-            let code = if required { RuleCode::MissingSection } else { RuleCode::RecommendedSection };
-            let why = if required { "the team policy requires" } else { "agentls recommends" };
-            let plain = first_sentence(&spec.doc);
-            let doc = plain.as_str();
-            let msg = if doc.is_empty() {
-                format!("{why} a `## {}` section", spec.title)
-            } else {
-                format!("{why} a `## {}` section: {doc}", spec.title)
-            };
-            if let Some(d) = cx.emit(code, anchor.clone(), msg) {
-                d.fixes.push(Fix { title: format!("Insert section `{}`", spec.title), edits: vec![edit], safe: false });
-            }
+            continue;
+        }
+        let edit = insert_located(text, body, &order, &found, spec);
+        let code = if required { RuleCode::MissingSection } else { RuleCode::RecommendedSection };
+        let why = if required { "the team policy requires" } else { "agentls recommends" };
+        let plain = first_sentence(&spec.doc);
+        let doc = plain.as_str();
+        let msg = if doc.is_empty() {
+            format!("{why} a `## {}` section", spec.title)
+        } else {
+            format!("{why} a `## {}` section: {doc}", spec.title)
+        };
+        if let Some(d) = cx.emit(code, anchor.clone(), msg) {
+            d.fixes.push(Fix { title: format!("Insert section `{}`", spec.title), edits: vec![edit], safe: false });
         }
     }
 }

@@ -21,9 +21,25 @@ pub fn heading_matches(spec: &SectionSpec, h: &Heading) -> bool {
 
 /// The edit that inserts `spec` as a new section, placed by `order` relative to the sections present.
 pub fn insert_section(text: &str, body: &Body, order: &[&SectionSpec], spec: &SectionSpec) -> TextEdit {
+    insert_located(text, body, order, &locate(body, order), spec)
+}
+
+/// For each section of `order`, the first heading that names it: worked out once per file, since
+/// placing each missing section looks at every other one.
+pub fn locate<'b>(body: &'b Body, order: &[&SectionSpec]) -> Vec<Option<&'b Heading>> {
+    order.iter().map(|s| body.headings.iter().find(|h| heading_matches(s, h))).collect()
+}
+
+/// [`insert_section`] with the headings of `order` already located (`found` is `locate(body, order)`).
+pub fn insert_located(
+    text: &str,
+    body: &Body,
+    order: &[&SectionSpec],
+    found: &[Option<&Heading>],
+    spec: &SectionSpec,
+) -> TextEdit {
     let nl = crate::text::line_break(text);
     let idx = order.iter().position(|s| s.title == spec.title).unwrap_or(order.len());
-    let find = |s: &SectionSpec| body.headings.iter().find(|h| heading_matches(s, h));
     let level = spec.level.unwrap_or(2).clamp(1, 6) as usize;
     let template = spec.template.as_deref().unwrap_or_default();
     let template = if nl == "\n" { template.into() } else { std::borrow::Cow::Owned(template.replace('\n', nl)) };
@@ -34,11 +50,11 @@ pub fn insert_section(text: &str, body: &Body, order: &[&SectionSpec], spec: &Se
         block.push_str(nl);
     }
     // Before the next section of the order that is present...
-    if let Some(h) = order[idx.min(order.len())..].iter().skip(1).find_map(|s| find(s)) {
+    if let Some(h) = found[idx.min(found.len())..].iter().skip(1).find_map(|h| *h) {
         return TextEdit { span: h.span.start..h.span.start, new_text: block };
     }
     // ...or after the previous one...
-    if let Some(h) = order[..idx.min(order.len())].iter().rev().find_map(|s| find(s)) {
+    if let Some(h) = found[..idx.min(found.len())].iter().rev().find_map(|h| *h) {
         let at = h.section.end;
         let sep = if text[..at].ends_with("\n\n") || text[..at].ends_with("\r\n\r\n") || at == body.span.start {
             ""
