@@ -1,5 +1,5 @@
 //! Protocol abuse over stdio against the built `agentls lsp`: requests before `initialize`,
-//! unknown methods, invalid params, positions past the end of a line or the file, changes for
+//! unknown methods, undecodable messages, invalid params, positions past the end of a line or the file, changes for
 //! documents never opened, versions that go backwards, a flood of changes sent without waiting,
 //! `$/cancelRequest`, huge and absurd documents, and `exit` without `shutdown`. Each gets the
 //! answer the LSP specification asks for, and afterwards the server still answers a hover
@@ -87,6 +87,39 @@ fn invalid_params_are_invalid_params() {
     c.notify("textDocument/didOpen", json!({"textDocument": 3}));
     assert_eq!(c.document_text(&uri), (1, DROID.to_string()));
     assert_hover_works(c, &uri);
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+/// Why `lsp/transport.rs` exists: tower-lsp-server 0.23 ends its input stream (and so the session)
+/// at the first body it cannot decode. Each of these would do that on its own; through the
+/// transport every one is dropped with a warning on stderr, and the session goes on.
+#[test]
+fn undecodable_messages_never_end_the_session() {
+    let (mut ws, uri) = open_droid();
+    let c = &mut ws.client;
+    let bodies: [&[u8]; 8] = [
+        b"{ this is not json",
+        b"\xff\xfe{\"jsonrpc\":\"2.0\",\"method\":\"x\"}",
+        b"[1, 2, 3]",
+        b"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"textDocument/hover\"}",
+        b"{\"id\":2,\"method\":\"textDocument/hover\"}",
+        b"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":7}",
+        b"{\"jsonrpc\":\"2.0\",\"method\":\"x\"} trailing",
+        b"",
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        c.send_raw(body);
+        // The messages after it are still read, in order: a change, then a request.
+        let version = i as i64 + 2;
+        c.did_change(
+            &uri,
+            version as i32,
+            &[(range(json!({"line": 6, "character": 0}), json!({"line": 6, "character": 0})), "")],
+        );
+        assert_eq!(c.document_text(&uri).0, version, "after body {i}: {}", String::from_utf8_lossy(body));
+        assert_hover_works(c, &uri);
+    }
+    assert!(c.stderr().contains("dropped a message"), "stderr: {}", c.stderr());
     assert_eq!(c.shutdown_and_exit(), 0);
 }
 

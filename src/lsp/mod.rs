@@ -1,7 +1,9 @@
 //! The language server (`agentls lsp`), over stdio. All LSP types live under this module.
 //!
-//! Layout: `server` routes each LSP method (decode → engine → encode) and owns the panic guard;
-//! `features` holds the synchronous body of each request; `store` keeps the open documents
+//! Layout: `server` routes each LSP method (decode → engine → encode): one helper looks up the
+//! document and runs the engine behind the panic guard on tokio's blocking pool, never on the
+//! runtime's async workers, so a slow analysis cannot stall the protocol; `features` holds the
+//! synchronous body of each request; `store` keeps the open documents
 //! (snapshots of text, line index and version, edited in place); `session` keeps client flags,
 //! settings and cached policies; `proto` does every conversion between engine types and LSP
 //! types; `config` reads the editor settings; `capabilities` negotiates with the client;
@@ -9,8 +11,7 @@
 //!
 //! Custom requests: `agentls/documentText` (`{textDocument: {uri}}` → `{uri, version, text}` or
 //! `null`) returns the server's copy of an open document; debug builds also answer
-//! `agentls/debugPanic` with an `InternalError` produced by a deliberate panic. The notification
-//! `agentls/stashedDidOpen` is internal: the transport sends it in place of each `didOpen`.
+//! `agentls/debugPanic` with an `InternalError` produced by a deliberate panic.
 
 #![deny(clippy::print_stdout)]
 
@@ -56,15 +57,12 @@ where
 {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let stash = transport::Stash::default();
-    let for_backend = stash.clone();
-    let builder = LspService::build(move |client| server::Backend::new(client, flag, for_backend))
-        .custom_method("agentls/documentText", server::Backend::document_text)
-        .custom_method(transport::STASHED_DID_OPEN, server::Backend::stashed_did_open);
+    let builder = LspService::build(move |client| server::Backend::new(client, flag))
+        .custom_method("agentls/documentText", server::Backend::document_text);
     #[cfg(debug_assertions)]
     let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);
     let (service, socket) = builder.finish();
-    Server::new(transport::sanitized(input, stash), output, socket).serve(service).await;
+    Server::new(transport::sanitized(input), output, socket).serve(service).await;
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {

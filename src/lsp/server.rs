@@ -1,11 +1,15 @@
-//! `impl LanguageServer`: a thin router. Each handler decodes its params, updates or reads the
-//! store synchronously, runs the matching `features` function behind the panic guard, and only
-//! then awaits (to answer, publish or log).
+//! `impl LanguageServer`: a thin router. Notification handlers update the store synchronously
+//! (so edits apply in the order they were sent) and leave checking to a spawned task; request
+//! handlers go through [`Backend::with_document`]: look up the snapshot, run the matching
+//! `features` function behind the panic guard on the blocking pool, answer. Engine work never
+//! runs on the runtime's async workers, so a slow analysis cannot stall the protocol.
 
 use std::fmt::Display;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::Semaphore;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,7 +22,6 @@ use super::config::Options;
 use super::features;
 use super::session::Session;
 use super::store::{self, Snapshot, Store};
-use super::transport::{Stash, StashTicket};
 use crate::analysis::Settings;
 
 /// The id of the dynamic `workspace/didChangeWatchedFiles` registration.
@@ -45,8 +48,18 @@ pub struct Inner {
     shut_down: Arc<AtomicBool>,
     /// Messages produced during `initialize`, when the client may not receive logs yet.
     pending_logs: Mutex<Vec<(lsp::MessageType, String)>>,
-    /// `didOpen` params the transport decoded, picked up by `agentls/stashedDidOpen`.
-    stash: Stash,
+    /// Bounds how many engine jobs run at once on the blocking pool (which also serves stdin and
+    /// stdout, so it must not be the bound).
+    engine_jobs: Arc<Semaphore>,
+}
+
+/// What a `features` function runs on: one document version, the settings it is checked under
+/// (`generation` was read before `settings`, as `features` asks) and the client's flags.
+pub struct Cx<'a> {
+    pub snap: &'a Snapshot,
+    pub settings: &'a Settings,
+    pub flags: ClientFlags,
+    pub generation: u64,
 }
 
 /// Params of the custom request `agentls/documentText`.
@@ -92,14 +105,15 @@ fn level(typ: lsp::MessageType) -> &'static str {
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>, stash: Stash) -> Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+        let jobs = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
         Backend(Arc::new(Inner {
             client,
             store: Store::default(),
             session: Session::default(),
             shut_down,
             pending_logs: Mutex::new(Vec::new()),
-            stash,
+            engine_jobs: Arc::new(Semaphore::new(jobs)),
         }))
     }
 
@@ -125,19 +139,100 @@ impl Backend {
         }))
     }
 
-    /// `agentls/stashedDidOpen`: a `didOpen` the transport decoded itself (see `transport`),
-    /// handled at the position of the original in the stream.
-    pub async fn stashed_did_open(&self, params: StashTicket) {
-        if let Some(params) = self.stash.take(params.ticket) {
-            self.did_open(params).await;
-        }
-    }
-
     /// `agentls/debugPanic` (debug builds only): panics inside the guard, to prove that a bug
     /// answers one request with `InternalError` and the server keeps serving.
     #[cfg(debug_assertions)]
     pub async fn debug_panic(&self) -> jsonrpc::Result<()> {
-        self.guarded("agentls/debugPanic", || panic!("deliberate panic for testing")).await
+        let result = self
+            .off_async("agentls/debugPanic", |_| guard("agentls/debugPanic", || panic!("deliberate panic for testing")))
+            .await;
+        self.answer(result).await
+    }
+
+    /// Runs `f` on tokio's blocking pool (at most `engine_jobs` at a time) and waits for it.
+    /// A panic that escapes `f` comes back as an error message, as [`guard`] makes it.
+    async fn off_async<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce(&Inner) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let Ok(permit) = self.engine_jobs.clone().acquire_owned().await else {
+            return Err(format!("internal error in {what}: the engine is shut down"));
+        };
+        let this = self.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            f(&this)
+        });
+        job.await.unwrap_or_else(|e| Err(format!("internal error in {what}: {e}")))
+    }
+
+    /// The shared shape of every document request: looks up the document's current snapshot
+    /// (`None` when it is not open), then, off the async workers, reads the settings for it and
+    /// runs `f` behind the panic guard. A newly found broken policy is shown to the user; a
+    /// panic answers this request with `InternalError`.
+    async fn with_document<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        uri: &lsp::Uri,
+        f: impl FnOnce(&Cx<'_>) -> T + Send + 'static,
+    ) -> jsonrpc::Result<Option<T>> {
+        let Some(snap) = self.store.get(uri) else { return Ok(None) };
+        self.on_snapshot(what, snap, f).await.map(Some)
+    }
+
+    /// [`Backend::with_document`] on a snapshot already in hand.
+    async fn on_snapshot<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        snap: Arc<Snapshot>,
+        f: impl FnOnce(&Cx<'_>) -> T + Send + 'static,
+    ) -> jsonrpc::Result<T> {
+        let result = self
+            .off_async(what, move |inner| {
+                let generation = inner.session.generation();
+                let (settings, news) = inner.session.settings_for(snap.path.as_deref());
+                let cx = Cx { snap: &snap, settings: &settings, flags: inner.flags(), generation };
+                Ok((guard(what, || f(&cx)), news))
+            })
+            .await;
+        let (result, news) = result.unwrap_or_else(|e| (Err(e), None));
+        if let Some(msg) = news {
+            self.log(lsp::MessageType::WARNING, &msg).await;
+            self.client.show_message(lsp::MessageType::WARNING, format!("agentls: {msg}")).await;
+        }
+        self.answer(result).await
+    }
+
+    /// Pushes a document's diagnostics (unless the client pulls them), from a task of its own so
+    /// the notification handler returns at once.
+    fn publish(&self, snap: Arc<Snapshot>) {
+        if self.flags().pull_diagnostics {
+            return;
+        }
+        self.spawn(|this| async move { this.publish_now(snap).await });
+    }
+
+    async fn publish_now(&self, snap: Arc<Snapshot>) {
+        // A newer change (or a close) may have landed meanwhile; it publishes for itself. Checked
+        // before the work too, so a burst of keystrokes in a large file checks only what is current.
+        if !self.store.is_current(&snap) {
+            return;
+        }
+        let this = self.clone();
+        let for_check = snap.clone();
+        let diagnostics = move |cx: &Cx<'_>| {
+            this.store
+                .is_current(&for_check)
+                .then(|| features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags))
+        };
+        let Ok(Some(diags)) = self.on_snapshot("diagnostics", snap.clone(), diagnostics).await else {
+            return;
+        };
+        if !self.store.is_current(&snap) {
+            return;
+        }
+        self.client.publish_diagnostics(snap.uri.clone(), diags, Some(snap.version)).await;
     }
 }
 
@@ -152,9 +247,10 @@ impl Inner {
         self.client.log_message(typ, msg).await;
     }
 
-    /// Runs a synchronous request body behind the panic guard.
-    async fn guarded<T>(&self, what: &str, f: impl FnOnce() -> T) -> jsonrpc::Result<T> {
-        match guard(what, f) {
+    /// Answers with `result`; an error (a panic in the engine) is logged and becomes
+    /// `InternalError`.
+    async fn answer<T>(&self, result: Result<T, String>) -> jsonrpc::Result<T> {
+        match result {
             Ok(v) => Ok(v),
             Err(msg) => {
                 self.log(lsp::MessageType::ERROR, &msg).await;
@@ -162,41 +258,9 @@ impl Inner {
             }
         }
     }
+}
 
-    /// The analysis settings for a document; a newly found broken policy is shown to the user.
-    async fn settings_for(&self, snap: &Snapshot) -> Settings {
-        let (settings, news) = self.session.settings_for(snap.path.as_deref());
-        if let Some(msg) = news {
-            self.log(lsp::MessageType::WARNING, &msg).await;
-            self.client.show_message(lsp::MessageType::WARNING, format!("agentls: {msg}")).await;
-        }
-        settings
-    }
-
-    /// Pushes a document's diagnostics (unless the client pulls them).
-    async fn publish(&self, snap: Arc<Snapshot>) {
-        let flags = self.flags();
-        if flags.pull_diagnostics {
-            return;
-        }
-        let generation = self.session.generation();
-        let settings = self.settings_for(&snap).await;
-        // A newer change (or a close) may have landed meanwhile; it publishes for itself. Checked
-        // before the work too, so a burst of keystrokes in a large file checks only what is current.
-        let current = || self.store.is_current(&snap);
-        if !current() {
-            return;
-        }
-        let diagnostics = || features::diagnostics(&snap, &settings, generation, &flags);
-        let Ok(diags) = self.guarded("diagnostics", diagnostics).await else {
-            return;
-        };
-        if !current() {
-            return;
-        }
-        self.client.publish_diagnostics(snap.uri.clone(), diags, Some(snap.version)).await;
-    }
-
+impl Backend {
     /// Re-checks every open document after settings or a policy changed.
     async fn refresh_diagnostics(&self) {
         let flags = self.flags();
@@ -209,7 +273,7 @@ impl Inner {
             return;
         }
         for snap in self.store.all() {
-            self.publish(snap).await;
+            self.publish(snap);
         }
     }
 
@@ -315,10 +379,6 @@ impl Inner {
             self.refresh_diagnostics().await;
         }
     }
-
-    fn snapshot(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
-        self.store.get(uri)
-    }
 }
 
 impl LanguageServer for Backend {
@@ -362,14 +422,14 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let snap = self.store.open(doc.uri, doc.version, doc.text);
-        self.publish(snap).await;
+        self.publish(snap);
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let doc = params.text_document;
         let result = self.store.change(&doc.uri, doc.version, &params.content_changes, self.flags().encoding);
         match result {
-            Ok(snap) => self.publish(snap).await,
+            Ok(snap) => self.publish(snap),
             Err(e) => {
                 self.log(lsp::MessageType::WARNING, format!("ignored didChange for {}: {e}", doc.uri.as_str())).await
             }
@@ -417,68 +477,62 @@ impl LanguageServer for Backend {
                 },
             ))
         };
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(full(Vec::new(), None)) };
-        let generation = self.session.generation();
-        let result_id = format!("{generation}:{}", snap.version);
-        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
-            return Ok(lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Unchanged(
-                lsp::RelatedUnchangedDocumentDiagnosticReport {
-                    related_documents: None,
-                    unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
-                },
-            )));
-        }
-        let flags = self.flags();
-        let settings = self.settings_for(&snap).await;
-        let diagnostics = || features::diagnostics(&snap, &settings, generation, &flags);
-        let items = self.guarded("textDocument/diagnostic", diagnostics).await?;
-        Ok(full(items, Some(result_id)))
+        let previous = params.previous_result_id;
+        let report = self.with_document("textDocument/diagnostic", &params.text_document.uri, move |cx| {
+            let result_id = format!("{}:{}", cx.generation, cx.snap.version);
+            if previous.as_deref() == Some(result_id.as_str()) {
+                return lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Unchanged(
+                    lsp::RelatedUnchangedDocumentDiagnosticReport {
+                        related_documents: None,
+                        unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id },
+                    },
+                ));
+            }
+            full(features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags), Some(result_id))
+        });
+        Ok(report.await?.unwrap_or_else(|| full(Vec::new(), None)))
     }
 
     async fn completion(&self, params: lsp::CompletionParams) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
-        let Some(snap) = self.snapshot(&at.text_document.uri) else { return Ok(None) };
-        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
-        self.guarded("completion", || Some(features::completion(&snap, &settings, &flags, at.position))).await
+        self.with_document("completion", &at.text_document.uri, move |cx| {
+            features::completion(cx.snap, cx.settings, &cx.flags, at.position)
+        })
+        .await
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
-        let Some(snap) = self.snapshot(&at.text_document.uri) else { return Ok(None) };
-        let (flags, generation) = (self.flags(), self.session.generation());
-        let settings = self.settings_for(&snap).await;
-        self.guarded("hover", || features::hover(&snap, &settings, generation, &flags, at.position)).await
+        let hover = move |cx: &Cx<'_>| features::hover(cx.snap, cx.settings, cx.generation, &cx.flags, at.position);
+        Ok(self.with_document("hover", &at.text_document.uri, hover).await?.flatten())
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
-        let (flags, generation) = (self.flags(), self.session.generation());
-        let settings = self.settings_for(&snap).await;
-        let actions = || Some(features::code_actions(&snap, &settings, generation, &flags, &params));
-        self.guarded("codeAction", actions).await
+        let uri = params.text_document.uri.clone();
+        self.with_document("codeAction", &uri, move |cx| {
+            features::code_actions(cx.snap, cx.settings, cx.generation, &cx.flags, &params)
+        })
+        .await
     }
 
     async fn document_symbol(
         &self,
         params: lsp::DocumentSymbolParams,
     ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
-        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
-        self.guarded("documentSymbol", || Some(features::document_symbols(&snap, &settings, &flags))).await
+        let symbols = |cx: &Cx<'_>| features::document_symbols(cx.snap, cx.settings, &cx.flags);
+        self.with_document("documentSymbol", &params.text_document.uri, symbols).await
     }
 
     async fn folding_range(&self, params: lsp::FoldingRangeParams) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
-        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
-        self.guarded("foldingRange", || Some(features::folding_ranges(&snap, &settings, &flags))).await
+        let folds = |cx: &Cx<'_>| features::folding_ranges(cx.snap, cx.settings, &cx.flags);
+        self.with_document("foldingRange", &params.text_document.uri, folds).await
     }
 
     async fn semantic_tokens_full(
         &self,
         params: lsp::SemanticTokensParams,
     ) -> jsonrpc::Result<Option<lsp::SemanticTokensResult>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
-        let (flags, settings) = (self.flags(), self.settings_for(&snap).await);
-        self.guarded("semanticTokens", || Some(features::semantic_tokens(&snap, &settings, &flags).into())).await
+        let tokens = |cx: &Cx<'_>| features::semantic_tokens(cx.snap, cx.settings, &cx.flags).into();
+        self.with_document("semanticTokens", &params.text_document.uri, tokens).await
     }
 }

@@ -3,22 +3,18 @@
 //! JSON, not UTF-8, or not a JSON-RPC message; an unsupported `Content-Type`): one bad message
 //! would silently end the session. This reader re-frames the input, drops (and logs to stderr)
 //! every message tower-lsp-server would choke on, and passes the rest through unchanged.
+//! It also makes requests whose method starts with `$/` answerable (see [`answerable`]).
 //!
-//! One exception, for speed: a `textDocument/didOpen` notification is decoded here, straight into
-//! its typed params, and put in the [`Stash`]; in its place the server receives the small
-//! notification `agentls/stashedDidOpen` with the stash ticket, at the same position in the
-//! stream, so ordering is unchanged. tower-lsp-server would otherwise decode the document text
-//! three times (into serde's untagged-enum buffer, into a `serde_json::Value`, into the params):
-//! about 20 ms for a 5 MB file. A `didOpen` that does not decode as such passes through as is.
-
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+//! Still needed with tower-lsp-server 0.23: `tests/lsp_abuse.rs`
+//! (`undecodable_messages_never_end_the_session`) sends each kind of undecodable body and checks
+//! that the server keeps answering; without this front the first of them ends the session. The
+//! check costs one pass over each body without building anything (see [`RequestShape`]);
+//! tower-lsp-server then decodes the message as usual.
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tower_lsp_server::jsonrpc;
-use tower_lsp_server::ls_types as lsp;
 
 /// Buffer between the filter task and the server.
 const PIPE_CAPACITY: usize = 1 << 16;
@@ -26,82 +22,13 @@ const PIPE_CAPACITY: usize = 1 << 16;
 /// Bodies larger than this are refused rather than buffered (agent files are a few KiB).
 const MAX_BODY: usize = 64 << 20;
 
-/// The method of the stand-in for a stashed `didOpen`.
-pub const STASHED_DID_OPEN: &str = "agentls/stashedDidOpen";
-
-/// Params of [`STASHED_DID_OPEN`].
-#[derive(Debug, Serialize, Deserialize)]
-pub struct StashTicket {
-    pub ticket: u64,
-}
-
-/// `didOpen` params decoded by the transport, waiting for the server, by ticket.
-#[derive(Clone, Default)]
-pub struct Stash(Arc<Mutex<StashInner>>);
-
-#[derive(Default)]
-struct StashInner {
-    next: u64,
-    waiting: BTreeMap<u64, lsp::DidOpenTextDocumentParams>,
-}
-
-impl Stash {
-    fn put(&self, params: lsp::DidOpenTextDocumentParams) -> u64 {
-        let mut inner = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let ticket = inner.next;
-        inner.next += 1;
-        inner.waiting.insert(ticket, params);
-        ticket
-    }
-
-    /// The params stashed under `ticket`, once. Older tickets still waiting are freed: the
-    /// transport may run far ahead of the server (so nothing is freed for being merely old),
-    /// but tower-lsp-server starts handlers in stream order, which the server already relies on
-    /// to apply edits in order; so an older ticket still here when a newer one is taken belongs
-    /// to a stand-in the server dropped (one sent before `initialize`, say).
-    pub fn take(&self, ticket: u64) -> Option<lsp::DidOpenTextDocumentParams> {
-        let mut inner = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let params = inner.waiting.remove(&ticket);
-        inner.waiting = inner.waiting.split_off(&ticket);
-        params
-    }
-}
-
-/// A `textDocument/didOpen` notification, decoded.
-#[derive(Deserialize)]
-struct DidOpenMessage {
-    #[serde(rename = "jsonrpc")]
-    _jsonrpc: Version,
-    method: String,
-    params: lsp::DidOpenTextDocumentParams,
-    /// Whether an `id` is present (even `null`): then it is a request, and not ours to handle.
-    #[serde(default, deserialize_with = "present")]
-    id: bool,
-}
-
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    IgnoredAny::deserialize(d).map(|_| true)
-}
-
-/// The stand-in for `body` when it is a `didOpen` notification (whose params are then stashed).
-fn stand_in(body: &[u8], stash: &Stash) -> Option<Vec<u8>> {
-    let msg = serde_json::from_slice::<DidOpenMessage>(body).ok()?;
-    if msg.id || msg.method != "textDocument/didOpen" {
-        return None;
-    }
-    let ticket = stash.put(msg.params);
-    let params = serde_json::to_value(StashTicket { ticket }).ok()?;
-    serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "method": STASHED_DID_OPEN, "params": params})).ok()
-}
-
 /// Header lines longer than this are read in pieces, so input without line breaks never grows a
 /// buffer without bound.
 const MAX_HEADER_LINE: u64 = 8 << 10;
 
-/// Returns a stream carrying only well-formed messages read from `input`, with `didOpen`s
-/// replaced by their stand-ins (see the module documentation). The filtering runs in a spawned
-/// task; the stream ends when `input` does.
-pub fn sanitized<I>(input: I, stash: Stash) -> DuplexStream
+/// Returns a stream carrying only the well-formed messages read from `input`. The filtering runs
+/// in a spawned task; the stream ends when `input` does.
+pub fn sanitized<I>(input: I) -> DuplexStream
 where
     I: AsyncRead + Unpin + Send + 'static,
 {
@@ -110,14 +37,11 @@ where
         let mut reader = BufReader::new(input);
         while let Some(body) = read_frame(&mut reader).await {
             let Some(body) = body else { continue };
-            let body = match stand_in(&body, &stash) {
-                Some(stand_in) => stand_in,
-                None if is_message(&body) => answerable(body),
-                None => {
-                    eprintln!("agentls warning: dropped a message that is not valid JSON-RPC ({} bytes)", body.len());
-                    continue;
-                }
-            };
+            if !is_message(&body) {
+                eprintln!("agentls warning: dropped a message that is not valid JSON-RPC ({} bytes)", body.len());
+                continue;
+            }
+            let body = answerable(body);
             let header = format!("Content-Length: {}\r\n\r\n", body.len());
             if tx.write_all(header.as_bytes()).await.is_err() || tx.write_all(&body).await.is_err() {
                 break;
@@ -288,7 +212,7 @@ mod tests {
         input.extend(format!("Content-Length: {}\r\nContent-Type: text/plain\r\n\r\n", good.len()).as_bytes());
         input.extend(good);
         let mut out = Vec::new();
-        sanitized(std::io::Cursor::new(input), Stash::default()).read_to_end(&mut out).await.unwrap();
+        sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
         let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), frame.repeat(2));
     }
@@ -301,7 +225,7 @@ mod tests {
         input.extend(format!("Content-Length: {}\r\n\r\n", good.len()).as_bytes());
         input.extend(good);
         let mut out = Vec::new();
-        sanitized(std::io::Cursor::new(input), Stash::default()).read_to_end(&mut out).await.unwrap();
+        sanitized(std::io::Cursor::new(input)).read_to_end(&mut out).await.unwrap();
         let frame = format!("Content-Length: {}\r\n\r\n{}", good.len(), std::str::from_utf8(good).unwrap());
         assert_eq!(String::from_utf8(out).unwrap(), frame);
     }
@@ -334,53 +258,6 @@ mod tests {
             let shape = serde_json::from_str::<RequestShape>(body).is_ok();
             assert_eq!(shape, real, "{body}");
         }
-    }
-
-    #[tokio::test]
-    async fn did_open_notifications_are_stashed_and_everything_else_passes() {
-        let open = |extra: &str| {
-            format!(
-                r#"{{"jsonrpc":"2.0",{extra}"method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"file:///a.md","languageId":"markdown","version":3,"text":"x\ny"}}}}}}"#
-            )
-        };
-        let bodies = [open(""), open(r#""id":null,"#), open(r#""id":7,"#), open(r#""params":{},"#)];
-        let mut input = Vec::new();
-        for body in &bodies {
-            input.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
-        }
-        let stash = Stash::default();
-        let mut out = Vec::new();
-        sanitized(std::io::Cursor::new(input), stash.clone()).read_to_end(&mut out).await.unwrap();
-        let out = String::from_utf8(out).unwrap();
-        let stand_in = r#"{"jsonrpc":"2.0","method":"agentls/stashedDidOpen","params":{"ticket":0}}"#;
-        // The notification is replaced; the requests (even with a null id) pass unchanged for
-        // tower-lsp-server to answer; duplicate params fail both decodings and are dropped as before.
-        let expected: String = [stand_in, &bodies[1], &bodies[2]]
-            .iter()
-            .map(|b| format!("Content-Length: {}\r\n\r\n{b}", b.len()))
-            .collect();
-        assert_eq!(out, expected);
-        let params = stash.take(0).unwrap();
-        assert_eq!((params.text_document.version, params.text_document.text.as_str()), (3, "x\ny"));
-        assert!(stash.take(0).is_none());
-    }
-
-    #[test]
-    fn the_stash_keeps_any_number_waiting_and_frees_only_skipped_tickets() {
-        let stash = Stash::default();
-        let params: lsp::DidOpenTextDocumentParams = serde_json::from_value(serde_json::json!(
-            {"textDocument": {"uri": "file:///a.md", "languageId": "markdown", "version": 1, "text": ""}}
-        ))
-        .unwrap();
-        // The transport may stash many didOpens before the server picks up the first.
-        for _ in 0..500 {
-            stash.put(params.clone());
-        }
-        assert!(stash.take(0).is_some());
-        // Ticket 1's stand-in was dropped by the server; taking 2 frees it.
-        assert!(stash.take(2).is_some());
-        assert!(stash.take(1).is_none());
-        assert!((3..500).all(|t| stash.take(t).is_some()));
     }
 
     #[test]
