@@ -31,7 +31,8 @@ impl Default for Settings {
 #[derive(Debug, Clone)]
 pub struct Analysis<'t> {
     pub text: &'t str,
-    pub parsed: ParsedFile,
+    /// Shared: the server keeps one parse per document version and lends it to every request.
+    pub parsed: Arc<ParsedFile>,
     /// `None` when neither the path, the settings nor the content say which dialect this is.
     pub detected: Option<Detected>,
     /// The dialect's catalog with the policy's and settings' extra entries; `None` without a dialect.
@@ -44,12 +45,12 @@ pub struct Analysis<'t> {
 
 /// Parses and resolves one file.
 pub fn analyze<'t>(text: &'t str, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
-    resolve(text, syntax::parse(text), path, settings)
+    resolve(text, Arc::new(syntax::parse(text)), path, settings)
 }
 
 /// Resolves a file already parsed (`parsed` must be `syntax::parse(text)`), so a caller that keeps
 /// the parse of an unchanged text (the language server, per document version) does not redo it.
-pub fn resolve<'t>(text: &'t str, parsed: ParsedFile, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
+pub fn resolve<'t>(text: &'t str, parsed: Arc<ParsedFile>, path: Option<&Path>, settings: &Settings) -> Analysis<'t> {
     let policy = settings.policy.for_file_shared(path);
     let forced = settings.dialect_override.or(policy.dialect);
     let detected = match forced {
