@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         let a = analyze(text, path.map(Path::new), &settings);
         let diags = rules::run(&a);
         for d in &diags {
-            assert_span(text, &d.span, d.code);
+            assert_span(text, &d.span, d.code.as_str());
             for f in &d.fixes {
                 for e in &f.edits {
                     assert_span(text, &e.span, "fix edit");
