@@ -69,8 +69,10 @@ pub struct KeySpec {
     pub status: Status,
     /// The key to use instead (for deprecated or removed keys).
     pub replacement: Option<String>,
-    /// Version or date since when the status holds.
+    /// Version or date since when the status holds (before it, the entry counts as current).
     pub since: Option<String>,
+    /// The product version that introduced the key; a team on an older version does not have it.
+    pub added: Option<String>,
     /// Which file kinds take this key; empty means all.
     pub kinds: Vec<String>,
     /// Where this fact comes from.
@@ -92,7 +94,10 @@ pub struct ToolSpec {
     pub concept: Option<String>,
     pub status: Status,
     pub replacement: Option<String>,
+    /// Product version or date since when the status holds (before it, the tool counts as current).
     pub since: Option<String>,
+    /// The product version that introduced the tool; a team on an older version does not have it.
+    pub added: Option<String>,
     /// Why the tool is deprecated, removed or unavailable.
     pub reason: Option<String>,
     /// Other spellings the loader accepts (matched case-insensitively when the dialect's tool names are).
@@ -133,6 +138,10 @@ pub struct ModelSpec {
     pub alias: bool,
     pub status: Status,
     pub replacement: Option<String>,
+    /// Product version or date since when the status holds (a retirement date, say).
+    pub since: Option<String>,
+    /// The product version that first offered the model.
+    pub added: Option<String>,
     /// Reasoning-effort values the model takes; empty means unknown (not checked).
     pub reasoning: Vec<String>,
     pub source: Option<String>,
@@ -159,6 +168,11 @@ pub enum ToolsForm {
 #[serde(default, deny_unknown_fields)]
 pub struct Catalog {
     pub dialect: String,
+    /// The product whose versions `since` and `added` count in, as the policy's `products` names it
+    /// (`claude-code`, `factory`, `vscode`, `opencode`).
+    pub product: String,
+    /// The date the catalog was last checked against the vendor, `YYYY-MM-DD`.
+    pub updated: String,
     /// Where the facts come from, with dates.
     pub sources: Vec<String>,
     /// True when tool names are matched case-insensitively (Copilot).
