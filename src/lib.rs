@@ -12,6 +12,7 @@ pub mod dialect;
 pub mod engine;
 pub mod fix;
 pub mod ide;
+pub mod loader;
 pub mod lsp;
 pub mod policy;
 pub mod registry;

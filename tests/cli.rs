@@ -184,16 +184,24 @@ fn text_output_points_at_the_culprit() {
     assert!(!out.contains('\x1b'), "no colour when NO_COLOR is set");
 }
 
-/// The engine's own rules, end to end: a broken YAML line is an error at that line.
+/// The engine's own rules, end to end: an unquoted `: ` is judged as each product's loader reads
+/// it: a warning in a Claude agent (Claude Code's fallback reads it; VS Code, which also reads the
+/// path, cuts the value), an error in a Copilot agent (the GitHub loader refuses it).
 #[test]
 fn yaml_syntax_error_is_reported_and_fails() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), ".claude/agents/docs.md", b"---\nname: docs\ndescription: Writes docs: fast\n---\n\nBody.\n");
+    let text = b"---\nname: docs\ndescription: Writes docs: fast\n---\n\nBody.\n";
+    write(dir.path(), ".claude/agents/docs.md", text);
     let o = agentls(dir.path(), &["check", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let v = json(&o);
     let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "yaml-syntax").expect("yaml-syntax");
     assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["severity"], "warning", "{d}");
+    assert!(d["message"].as_str().unwrap().contains("VS Code cuts the value"), "{d}");
+    write(dir.path(), ".github/agents/docs.agent.md", text);
+    let o = agentls(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 }
 
 /// `--fix` applies the safe fixes the engine offers, writes the file, and fixes what it can.

@@ -14,7 +14,18 @@ pub(super) fn check(cx: &mut Ctx) {
             let span = e.value.span.clone();
             let pattern = cx.a.policy.name.pattern.clone().or_else(|| cat.name_pattern.clone());
             let from_policy = cx.a.policy.name.pattern.is_some();
-            if name.trim().is_empty() {
+            if dialect == crate::dialect::Dialect::Claude && name.contains(':') {
+                // Claude Code does not load it (since v2.1.218): the pattern check would only add a warning.
+                let at = cx.text[span.clone()].find(':').map_or(span.clone(), |j| span.start + j..span.start + j + 1);
+                let msg = format!(
+                    "Claude Code does not load an agent whose name contains `:` (since v2.1.218): `{}` is never available",
+                    name
+                );
+                let slug = slugify(&name.replace(':', "-"));
+                if let Some(d) = cx.emit(RuleCode::AgentNotLoaded, at, msg) {
+                    d.fixes.push(fix(format!("Rename to `{slug}`"), span.clone(), slug, false));
+                }
+            } else if name.trim().is_empty() {
                 // Not the dialect's severity: that is for a name that breaks the pattern.
                 let sev = registry::info(RuleCode::NameFormat).severity;
                 cx.emit_at(RuleCode::NameFormat, sev, e.key.span.clone(), "`name` is empty");

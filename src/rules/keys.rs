@@ -112,6 +112,10 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     }
 }
 
+/// The keys Factory's loader checks with its schema (the droid CLI v0.225.2; data/loaders.yaml):
+/// a wrong type there drops every field of the droid.
+const FACTORY_SCHEMA: [&str; 5] = ["name", "description", "model", "reasoningEffort", "tools"];
+
 /// Checks a value's type and, for enums, its value.
 fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
     let key = spec.name.as_str();
@@ -164,7 +168,18 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
                 fixes.push(fix(format!("Replace with `{b}`"), v.span.clone(), b, true));
             }
         }
-        if let Some(d) = cx.emit(RuleCode::WrongType, v.span.clone(), format!("`{key}` expects {want}, not a {found}"))
+        let then = match cx.dialect() {
+            Some(Dialect::Factory) if FACTORY_SCHEMA.contains(&key) => {
+                "; Factory's schema refuses it and drops every field of this droid"
+            }
+            Some(Dialect::Claude) if matches!(key, "name" | "description") => {
+                "; Claude Code does not load an agent without a string `name` and `description`"
+            }
+            Some(Dialect::Opencode) => "; OpenCode's schema refuses it and skips the agent",
+            _ => "",
+        };
+        if let Some(d) =
+            cx.emit(RuleCode::WrongType, v.span.clone(), format!("`{key}` expects {want}, not a {found}{then}"))
         {
             d.fixes.extend(fixes);
         }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{fix, Ctx};
 use crate::diagnostic::Severity;
+use crate::loader::{self, Case};
 use crate::registry::RuleCode;
 use crate::syntax::ProblemKind;
 
@@ -24,41 +25,104 @@ pub(super) fn check(cx: &mut Ctx) {
         }
         newlines = text.match_indices('\n').map(|(i, _)| i).collect();
     }
+    let crlf = nl == "\r\n";
+    let target = target(cx);
     for p in &cx.a.parsed.problems {
         let code = match p.kind {
-            ProblemKind::YamlSyntax => RuleCode::YamlSyntax,
+            ProblemKind::YamlSyntax
+            | ProblemKind::ColonInValue
+            | ProblemKind::TabIndent { .. }
+            | ProblemKind::ReservedIndicator
+            | ProblemKind::UnclosedQuote => RuleCode::YamlSyntax,
             ProblemKind::DuplicateKey => RuleCode::DuplicateKey,
-            ProblemKind::UnclosedFrontmatter => RuleCode::UnclosedFrontmatter,
+            ProblemKind::UnclosedFrontmatter | ProblemKind::DotsClose => RuleCode::UnclosedFrontmatter,
             ProblemKind::FrontmatterNotFirst => RuleCode::FrontmatterNotFirst,
             ProblemKind::NotAMapping => RuleCode::FrontmatterNotMapping,
             ProblemKind::TooDeep => RuleCode::YamlTooDeep,
+            ProblemKind::FenceInValue => RuleCode::FenceInFrontmatter,
         };
-        let message = match p.kind {
+        let case = match p.kind {
+            ProblemKind::YamlSyntax => Some(Case::OtherSyntax),
+            ProblemKind::ColonInValue if crlf => Some(Case::CrlfColonInValue),
+            ProblemKind::ColonInValue => Some(Case::ColonInValue),
+            ProblemKind::TabIndent { nested_map: false } => Some(Case::TabIndent),
+            ProblemKind::TabIndent { nested_map: true } => Some(Case::TabNestedMap),
+            ProblemKind::ReservedIndicator => Some(Case::ReservedIndicator),
+            ProblemKind::UnclosedQuote => Some(Case::UnclosedQuote),
+            ProblemKind::DuplicateKey => Some(Case::DuplicateKey),
+            ProblemKind::DotsClose => Some(Case::DotsClose),
+            ProblemKind::FenceInValue => Some(Case::FenceInValue),
+            _ => None,
+        };
+        // What the products that read this file make of it: the severity, and what to say.
+        let verdict = match (case, cx.dialect()) {
+            (Some(c), Some(d)) => Some(loader::judge(d, target, c)),
+            _ => None,
+        };
+        if p.kind == ProblemKind::FenceInValue && verdict.as_ref().is_none_or(|v| v.severity.is_none()) {
+            continue;
+        }
+        let what = match p.kind {
             ProblemKind::DuplicateKey => {
                 let key = &text[p.span.clone()];
                 let first = first_key.get(key.trim_matches(['"', '\''])).copied();
                 match first {
                     Some(f) if f < p.span.start => {
                         let line = newlines.partition_point(|&n| n < f) + 1;
-                        format!(
-                            "duplicate key `{key}`: it is already set on line {line}; loaders keep only one of the two"
-                        )
+                        format!("duplicate key `{key}`: it is already set on line {line}")
                     }
                     _ => p.message.clone(),
                 }
             }
+            ProblemKind::ColonInValue => "this plain value holds `: `, which strict YAML refuses".to_string(),
+            ProblemKind::TabIndent { .. } => "YAML forbids tabs in indentation".to_string(),
+            ProblemKind::ReservedIndicator => {
+                format!("a plain value cannot start with `{}` in YAML", &text[p.span.start..p.span.start + 1])
+            }
+            ProblemKind::UnclosedQuote => "this quote is never closed".to_string(),
+            ProblemKind::DotsClose => "the frontmatter is closed by `...`, not `---`".to_string(),
+            ProblemKind::FenceInValue => "`---` inside the frontmatter".to_string(),
             _ => p.message.clone(),
         };
-        let quote_fix = if p.kind == ProblemKind::YamlSyntax { unquoted_colon_fix(text, p.span.start) } else { None };
+        let (severity, message) = match &verdict {
+            // Every product that reads the file loads it as written.
+            Some(v) if v.severity.is_none() => continue,
+            Some(v) => (v.severity.expect("checked"), format!("{what}: {}", v.say())),
+            None => (cx.default_severity(code), what),
+        };
+        let quote_fix = match p.kind {
+            ProblemKind::ColonInValue | ProblemKind::ReservedIndicator => quote_fix(text, p.span.clone()),
+            _ => None,
+        };
         let close_at = cx.a.parsed.frontmatter.as_ref().map(|f| f.content.end);
         let bom = cx.a.parsed.bom;
-        let Some(d) = cx.emit(code, p.span.clone(), message) else { continue };
+        let Some(d) = cx.emit_at(code, severity, p.span.clone(), message) else { continue };
         match p.kind {
-            ProblemKind::YamlSyntax => {
-                if let Some(f) = quote_fix {
-                    d.message.push_str(": a plain value cannot contain `: `; quote it");
-                    d.fixes.push(f);
+            ProblemKind::ColonInValue | ProblemKind::ReservedIndicator => d.fixes.extend(quote_fix),
+            ProblemKind::TabIndent { .. } => {
+                let spaces = text[p.span.clone()].replace('\t', "  ");
+                d.fixes.push(fix("Indent with spaces", p.span.clone(), spaces, true));
+            }
+            ProblemKind::UnclosedQuote => {
+                let q = &text[p.span.start..p.span.start + 1];
+                let end = text[p.span.start..].find(['\n', '\r']).map_or(text.len(), |i| p.span.start + i);
+                let end = p.span.start + text[p.span.start..end].trim_end().len();
+                d.fixes.push(fix("Close the quote", end..end, q, true));
+            }
+            ProblemKind::DuplicateKey => {
+                // Deleting the repeated line: the value VS Code and strict parsers would not see
+                // (Claude Code and Factory use it), so this is not applied on its own.
+                let ls = text[..p.span.start].rfind('\n').map_or(0, |i| i + 1);
+                if text[ls..p.span.start].trim().is_empty() {
+                    let le = text[p.span.start..].find('\n').map_or(text.len(), |i| p.span.start + i + 1);
+                    let value_continues = text[le..].starts_with([' ', '\t']);
+                    if !value_continues {
+                        d.fixes.push(fix(format!("Remove this `{}` line", &text[p.span.clone()]), ls..le, "", false));
+                    }
                 }
+            }
+            ProblemKind::DotsClose => {
+                d.fixes.push(fix("Close the frontmatter with `---`", p.span.clone(), "---", true))
             }
             ProblemKind::UnclosedFrontmatter => {
                 if let Some(at) = close_at {
@@ -69,6 +133,19 @@ pub(super) fn check(cx: &mut Ctx) {
                 d.fixes.push(fix("Remove the blank lines before the frontmatter", bom..p.span.start, "", true));
             }
             _ => {}
+        }
+    }
+    // A byte-order mark before the opening `---`.
+    if cx.a.parsed.bom > 0 && cx.a.parsed.frontmatter.is_some() {
+        if let Some(d) = cx.dialect() {
+            let v = loader::judge(d, target, Case::Bom);
+            if let Some(sev) = v.severity {
+                let msg = format!("the file starts with a byte-order mark: {}", v.say());
+                let bom = cx.a.parsed.bom;
+                if let Some(diag) = cx.emit_at(RuleCode::ByteOrderMark, sev, 0..bom, msg) {
+                    diag.fixes.push(fix("Remove the byte-order mark", 0..bom, "", true));
+                }
+            }
         }
     }
     let Some(detected) = cx.a.detected else { return };
@@ -104,22 +181,17 @@ pub(super) fn check(cx: &mut Ctx) {
     }
 }
 
-/// For `key: value: more` (a plain value holding `: `), the fix that double-quotes the value.
-fn unquoted_colon_fix(text: &str, at: usize) -> Option<crate::diagnostic::Fix> {
-    let line_start = text[..at.min(text.len())].rfind(['\n', '\r']).map_or(0, |p| p + 1);
-    let line_end = text[line_start..].find(['\n', '\r']).map_or(text.len(), |p| line_start + p);
-    let line = &text[line_start..line_end];
-    let indent = line.len() - line.trim_start().len();
-    let key_end = line.find(": ")?;
-    let key = &line[indent..key_end];
-    if key.is_empty() || key.contains([' ', '"', '\'', '[', '{', '#']) || key.starts_with('-') {
+/// The fix that double-quotes a plain value (the span of the value).
+fn quote_fix(text: &str, span: crate::diagnostic::Span) -> Option<crate::diagnostic::Fix> {
+    let value = text.get(span.clone())?;
+    if value.is_empty() || value.starts_with(['"', '\'']) {
         return None;
     }
-    let value = line[key_end + 2..].trim();
-    if !value.contains(": ") || value.starts_with(['"', '\'', '[', '{', '|', '>']) {
-        return None;
-    }
-    let vstart = line_start + key_end + 2 + (line[key_end + 2..].len() - line[key_end + 2..].trim_start().len());
     let quoted = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
-    Some(fix("Quote the value", vstart..vstart + value.len(), quoted, true))
+    Some(fix("Quote the value", span, quoted, true))
+}
+
+/// A Copilot file's `target` (`vscode` or `github-copilot`), which says whose loader reads it.
+fn target<'a>(cx: &Ctx<'a, '_>) -> Option<&'a str> {
+    cx.a.parsed.frontmatter.as_ref()?.get("target")?.value.as_str()
 }

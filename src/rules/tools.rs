@@ -105,14 +105,16 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
             );
         }
         Shape::Empty => {
+            // What each loader makes of `tools:` with nothing after it (data/loaders.yaml).
+            let target = cx.a.parsed.frontmatter.as_ref().and_then(|f| f.get("target")).and_then(|e| e.value.as_str());
+            let v = crate::loader::judge(dialect, target, crate::loader::Case::EmptyTools);
             let none = if dialect == Dialect::Copilot { "; write `[]` for no tools" } else { "" };
-            cx.emit(
-                RuleCode::ToolsForm,
-                key_span.clone(),
-                format!(
-                    "`{key}` has no value: the loader reads it as no restriction, so the agent gets every tool{none}"
-                ),
-            );
+            let msg = match v.severity {
+                Some(_) => format!("`{key}` has no value: {}{none}", v.say()),
+                None => format!("`{key}` has no value{none}"),
+            };
+            let sev = v.severity.unwrap_or_else(|| cx.default_severity(RuleCode::ToolsForm));
+            cx.emit_at(RuleCode::ToolsForm, sev, key_span.clone(), msg);
         }
         _ => {
             let Some(form) = form_of(list, cat) else { return };

@@ -120,7 +120,26 @@ pub(super) fn parse(text: &str, bom: usize, problems: &mut Vec<Problem>) -> Opti
         }
     };
     let content = l.content_start.min(content_end)..content_end;
+    if let Some((c, _)) = &l.close {
+        if text[c.clone()].starts_with("...") {
+            problems.push(Problem {
+                kind: ProblemKind::DotsClose,
+                span: c.clone(),
+                message: "the frontmatter is closed by `...`, which agent loaders do not read as its end; close it with `---`"
+                    .into(),
+            });
+        }
+    }
     let yaml_text = &text[content.clone()];
+    // Claude Code's frontmatter pattern ends at the first `---` anywhere, not only on a line of its own.
+    if let Some(i) = memchr::memmem::find(yaml_text.as_bytes(), b"---") {
+        let at = content.start + i;
+        problems.push(Problem {
+            kind: ProblemKind::FenceInValue,
+            span: at..at + 3,
+            message: "`---` inside the frontmatter".into(),
+        });
+    }
     let root = if yaml_text.trim().is_empty() { None } else { yaml::parse(yaml_text, content.start, problems) };
     if let Some(r) = &root {
         if !matches!(r.value, yaml::Value::Map(_) | yaml::Value::Invalid) {

@@ -15,8 +15,25 @@ pub use yaml::{Entry, Map, Node, Scalar, ScalarKind, ScalarStyle, Seq, Value};
 /// What went wrong while parsing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProblemKind {
-    /// The YAML of the frontmatter does not parse.
+    /// The YAML of the frontmatter does not parse (for a reason other than the cases below).
     YamlSyntax,
+    /// A plain value holds `: ` (`description: Use when: X`). Strict YAML refuses it; the
+    /// fallback parsers of Claude Code, Factory and OpenCode read the whole rest of the line, and
+    /// so does the tree kept here. The span is the value.
+    ColonInValue,
+    /// A line indented with a tab, which YAML forbids; `nested_map` when the line is a `key:`
+    /// line (loaders that accept tabs may nest it differently). The span is the tab(s).
+    TabIndent { nested_map: bool },
+    /// A plain value starting with `@` or a backtick, characters YAML reserves. The span is the value.
+    ReservedIndicator,
+    /// A quoted value whose quote never closes. The span is the opening quote; the tree keeps
+    /// the rest of the line, quote included, as the value.
+    UnclosedQuote,
+    /// The frontmatter is closed by `...` rather than `---`. The span is the `...`.
+    DotsClose,
+    /// `---` inside the frontmatter but not alone on its line: Claude Code's loader ends the
+    /// frontmatter there. The span is the `---`.
+    FenceInValue,
     /// A mapping repeats a key; the span is the repeated key.
     DuplicateKey,
     /// The opening `---` has no closing `---`.

@@ -16,7 +16,7 @@ use crate::diagnostic::Span;
 /// Nesting deeper than this is not kept (agent frontmatter never nests more than a few levels).
 pub const MAX_DEPTH: usize = 64;
 /// How many syntax errors are recovered from before giving up on the rest.
-const MAX_RECOVERIES: usize = 16;
+const MAX_RECOVERIES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarStyle {
@@ -367,9 +367,19 @@ fn close(mut open: Open, end_event_end: usize) -> Node {
 
 /// Parses `yaml`, which sits at byte `base` of the document. Never fails: syntax errors become
 /// problems and the rest is still read.
+///
+/// Recovery reads a broken line the way the tolerant loaders' fallbacks do, so that the keys
+/// after it, and the broken value itself, are still checked: a plain value holding `: ` or
+/// starting with `@` or a backtick is read as the whole rest of its line; a leading tab counts as
+/// a space; an unclosed quote runs to the end of its line. Each repair keeps every byte offset
+/// (the working copy only changes bytes in place), and the repaired values get their original text
+/// back afterwards. A line that fits none of these is blanked. A flow collection whose closing
+/// bracket sits alone in column 0 is valid YAML 1.2 that saphyr refuses: it is read without a problem.
 pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Option<Node> {
     let mut work: Option<String> = None;
     let mut last_error_at = None;
+    // Byte offset (in the document) of each repaired value, and its original text.
+    let mut restore: HashMap<usize, String> = HashMap::new();
     for _ in 0..=MAX_RECOVERIES {
         let text = work.as_deref().unwrap_or(yaml);
         // Blanking keeps byte offsets but not character indices (a multi-byte character becomes
@@ -388,9 +398,30 @@ pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Opt
                     message: format!("YAML nested deeper than {MAX_DEPTH} levels; the deeper part is not checked"),
                 });
             }
-            return a.root;
+            let mut root = a.root;
+            if let Some(r) = root.as_mut().filter(|_| !restore.is_empty()) {
+                restore_values(r, &mut restore);
+            }
+            return root;
         };
-        let byte = off.byte(at) - base;
+        let byte = crate::text::floor_char_boundary(yaml, off.byte(at) - base);
+        let w = work.get_or_insert_with(|| yaml.to_string());
+        if last_error_at != Some(byte) {
+            if let Some(repair) = classify(w, byte, &message) {
+                let done = apply(w, &repair, base, &mut restore);
+                if let Some(kind) = repair.kind.filter(|_| done) {
+                    problems.push(Problem {
+                        kind,
+                        span: base + repair.culprit.start..base + repair.culprit.end,
+                        message: format!("YAML syntax error: {message}"),
+                    });
+                }
+                if done {
+                    last_error_at = Some(byte);
+                    continue;
+                }
+            }
+        }
         let err_span = error_span(yaml, byte);
         problems.push(Problem {
             kind: ProblemKind::YamlSyntax,
@@ -401,7 +432,6 @@ pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Opt
         // unclosed collection began) and parse again. Blanking keeps every byte offset.
         let target = if last_error_at == Some(byte) { a.open_start.unwrap_or(byte) } else { byte };
         last_error_at = Some(byte);
-        let w = work.get_or_insert_with(|| yaml.to_string());
         if !blank_line(w, target) {
             // Nothing left to blank: keep the partial tree of this attempt.
             problems.extend(a.duplicates);
@@ -409,6 +439,186 @@ pub(super) fn parse(yaml: &str, base: usize, problems: &mut Vec<Problem>) -> Opt
         }
     }
     None
+}
+
+/// How to repair one broken line in place.
+struct Repair {
+    /// The problem to report (`None` for valid YAML that saphyr refuses).
+    kind: Option<ProblemKind>,
+    /// Where the problem is shown (relative to the YAML text).
+    culprit: Span,
+    /// The bytes to overwrite with `fill` (relative to the YAML text).
+    replace: Span,
+    fill: u8,
+    /// True when `replace` holds a value whose original text the tree should keep.
+    keep_value: bool,
+}
+
+/// The start and end (without line break) of the line holding byte `at`.
+fn line_at(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    (start, end)
+}
+
+/// For a `key: value` line (optionally a `- key: value` item): where the value starts, after
+/// the key's `: ` and any blanks.
+fn value_start(line: &str) -> Option<usize> {
+    let body = line.trim_start_matches([' ', '\t']);
+    let body = body.strip_prefix("- ").unwrap_or(body);
+    let offset = line.len() - body.len();
+    let key_end = body.find(": ").or_else(|| body.find(":\t"))?;
+    let key = body[..key_end].trim_end();
+    if key.is_empty() || key.starts_with(['"', '\'', '[', '{', '#', '-', '?']) || key.contains(['#', '[', '{']) {
+        return None;
+    }
+    let after = &body[key_end + 1..];
+    let lead = after.len() - after.trim_start_matches([' ', '\t']).len();
+    let v = offset + key_end + 1 + lead;
+    (v < line.len()).then_some(v)
+}
+
+/// Which known case the error at byte `at` is, and its repair.
+fn classify(text: &str, at: usize, message: &str) -> Option<Repair> {
+    let (ls, le) = line_at(text, at);
+    let line = &text[ls..le];
+    // a: `]` or `}` alone in column 0 closes a flow collection: join it to the line before.
+    if line.trim_end() == "]" || line.trim_end() == "}" {
+        let brk = text[..ls].rfind(|c| c != '\n' && c != '\r').map_or(0, |i| i + 1);
+        if brk < ls {
+            return Some(Repair { kind: None, culprit: ls..ls, replace: brk..ls, fill: b' ', keep_value: false });
+        }
+    }
+    // c: leading tabs, on this line or (saphyr reports a tab at the end of the line before) the next.
+    let next = text[le..].strip_prefix("\r\n").or_else(|| text[le..].strip_prefix(['\n', '\r'])).map(|r| {
+        let start = text.len() - r.len();
+        (start, line_at(text, start).1)
+    });
+    for (ls, le) in std::iter::once((ls, le)).chain(next) {
+        let line = &text[ls..le];
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if line[..indent].contains('\t') {
+            let rest = line[indent..].trim_end();
+            let nested_map = !rest.starts_with('-') && rest.contains(':');
+            return Some(Repair {
+                kind: Some(ProblemKind::TabIndent { nested_map }),
+                culprit: ls..ls + indent,
+                replace: ls..ls + indent,
+                fill: b' ',
+                keep_value: false,
+            });
+        }
+    }
+    let repair_value = |kind, v: usize| {
+        let value = line[v..].trim_end();
+        Some(Repair {
+            kind: Some(kind),
+            culprit: ls + v..ls + v + value.len(),
+            replace: ls + v..ls + v + value.len(),
+            fill: b'x',
+            keep_value: true,
+        })
+    };
+    if let Some(v) = value_start(line) {
+        let value = line[v..].trim_end();
+        // j: an opening quote with no closing one on the line (saphyr reports it further on).
+        if value.starts_with(['"', '\'']) && !closes_on_line(value) && message.contains("quoted") {
+            let mut r = repair_value(ProblemKind::UnclosedQuote, v)?;
+            r.culprit = ls + v..ls + v + 1;
+            return Some(r);
+        }
+        if value.starts_with(['@', '`']) {
+            return repair_value(ProblemKind::ReservedIndicator, v);
+        }
+        let plain = !value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!']);
+        if plain && (value.contains(": ") || value.ends_with(':')) {
+            return repair_value(ProblemKind::ColonInValue, v);
+        }
+    }
+    // j again: saphyr reports an unclosed quote at the end of the text; find the line it opened on.
+    if message.contains("quoted") {
+        let mut pos = 0;
+        while pos < text.len() {
+            let (s, e) = line_at(text, pos);
+            let l = &text[s..e];
+            if let Some(v) = value_start(l) {
+                let value = l[v..].trim_end();
+                if value.starts_with(['"', '\'']) && !closes_on_line(value) {
+                    return Some(Repair {
+                        kind: Some(ProblemKind::UnclosedQuote),
+                        culprit: s + v..s + v + 1,
+                        replace: s + v..s + v + value.len(),
+                        fill: b'x',
+                        keep_value: true,
+                    });
+                }
+            }
+            pos = e + 1;
+        }
+    }
+    None
+}
+
+/// True when a value that opens with a quote closes it on the same line.
+fn closes_on_line(value: &str) -> bool {
+    let q = value.as_bytes()[0];
+    let b = value.as_bytes();
+    let mut i = 1;
+    while i < b.len() {
+        if q == b'"' && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == q {
+            if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Overwrites the repair's bytes in place. Returns false when there was nothing to change.
+fn apply(text: &mut String, r: &Repair, base: usize, restore: &mut HashMap<usize, String>) -> bool {
+    let span = r.replace.clone();
+    if span.is_empty() || text[span.clone()].bytes().all(|b| b == r.fill) {
+        return false;
+    }
+    if r.keep_value {
+        restore.insert(base + span.start, text[span.clone()].to_string());
+    }
+    let fill = (r.fill as char).to_string().repeat(span.len());
+    text.replace_range(span, &fill);
+    true
+}
+
+/// Gives the repaired values their original text back.
+fn restore_values(root: &mut Node, restore: &mut HashMap<usize, String>) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &mut n.value {
+            Value::Scalar(s) => {
+                if let Some(t) = restore.remove(&n.span.start) {
+                    s.text = t;
+                }
+            }
+            Value::Seq(q) => stack.extend(q.items.iter_mut()),
+            Value::Map(m) => {
+                for e in m.entries.iter_mut() {
+                    stack.push(&mut e.key);
+                    stack.push(&mut e.value);
+                }
+            }
+            _ => {}
+        }
+        if restore.is_empty() {
+            return;
+        }
+    }
 }
 
 /// The span to show for an error at byte `at` of `yaml`: the character there, or the end of the
@@ -512,11 +722,60 @@ mod tests {
         let y = "name: x\ndescription: foo: bar\ntools: Read\n";
         let (n, probs) = p(y);
         assert_eq!(probs.len(), 1, "{probs:?}");
-        assert_eq!(probs[0].kind, ProblemKind::YamlSyntax);
-        assert_eq!(y[..probs[0].span.start].lines().count(), 2);
+        assert_eq!(probs[0].kind, ProblemKind::ColonInValue);
+        assert_eq!(&y[probs[0].span.clone()], "foo: bar");
         let e = entries(n.as_ref().unwrap());
         let keys: Vec<_> = e.iter().filter_map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["name", "tools"]);
+        assert_eq!(keys, ["name", "description", "tools"]);
+        // The value is read as the fallback loaders read it, at its place in the text.
+        assert_eq!(e[1].value.as_str(), Some("foo: bar"));
+        assert_eq!(&y[e[1].value.span.clone()], "foo: bar");
+        // A line that fits no known case is blanked, and the rest still read.
+        let y = "name: x\n  bad: [\ntools: Read\n";
+        let (n, probs) = p(y);
+        assert!(probs.iter().all(|p| p.kind == ProblemKind::YamlSyntax), "{probs:?}");
+        let e = entries(n.as_ref().unwrap());
+        assert!(e.iter().any(|e| e.key.as_str() == Some("tools")), "{e:?}");
+    }
+
+    fn kinds(y: &str) -> Vec<ProblemKind> {
+        p(y).1.into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn the_loader_cases_are_told_apart_and_read_on() {
+        // a: a flow list closed in column 0 is valid YAML 1.2.
+        let y = "tools: [\n  Read,\n  Grep\n]\nmodel: x\n";
+        let (n, probs) = p(y);
+        assert!(probs.is_empty(), "{probs:?}");
+        let e = entries(n.as_ref().unwrap());
+        let Value::Seq(s) = &e[0].value.value else { panic!("{e:?}") };
+        assert_eq!(s.items.len(), 2);
+        assert_eq!(e[1].key.as_str(), Some("model"));
+        // c, c2: tabs.
+        assert_eq!(kinds("tools:\n\t- Read\n\t- Grep\nmodel: x\n"), [ProblemKind::TabIndent { nested_map: false }; 2]);
+        assert_eq!(kinds("hooks:\n\tstart: x\n"), [ProblemKind::TabIndent { nested_map: true }]);
+        let (n, _) = p("tools:\n\t- Read\n\t- Grep\nmodel: x\n");
+        let e = entries(n.as_ref().unwrap());
+        assert!(matches!(&e[0].value.value, Value::Seq(s) if s.items.len() == 2), "{e:?}");
+        // f: reserved indicators.
+        let y = "description: @team reviews\nmodel: `x`\nname: a\n";
+        let (n, probs) = p(y);
+        assert_eq!(probs.iter().map(|p| p.kind).collect::<Vec<_>>(), [ProblemKind::ReservedIndicator; 2]);
+        assert_eq!(&y[probs[0].span.clone()], "@team reviews");
+        let e = entries(n.as_ref().unwrap());
+        assert_eq!(e[0].value.as_str(), Some("@team reviews"));
+        assert_eq!(e[2].value.as_str(), Some("a"));
+        // j: an unclosed quote.
+        let y = "name: a\ndescription: \"Reviews code\ntools: Read\n";
+        let (n, probs) = p(y);
+        assert_eq!(probs.iter().map(|p| p.kind).collect::<Vec<_>>(), [ProblemKind::UnclosedQuote], "{probs:?}");
+        assert_eq!(&y[probs[0].span.clone()], "\"");
+        let e = entries(n.as_ref().unwrap());
+        assert_eq!(e[1].value.as_str(), Some("\"Reviews code"));
+        assert_eq!(e[2].key.as_str(), Some("tools"));
+        // Quotes and colons that are fine stay fine.
+        assert!(kinds("a: \"x: y\"\nb: 'it''s'\nc: |\n  d: e\n  \tf\n").is_empty());
     }
 
     #[test]
@@ -526,7 +785,7 @@ mod tests {
         // the BOM) and slicing there panicked.
         let y = "a: b: é漢😀\nc: d: \u{feff}x\ne: ok\n";
         let (n, probs) = p(y);
-        assert_eq!(probs.iter().filter(|p| p.kind == ProblemKind::YamlSyntax).count(), 2, "{probs:?}");
+        assert_eq!(probs.iter().filter(|p| p.kind == ProblemKind::ColonInValue).count(), 2, "{probs:?}");
         for pr in &probs {
             assert!(y.is_char_boundary(pr.span.start) && y.is_char_boundary(pr.span.end), "{pr:?}");
         }
