@@ -263,3 +263,118 @@ impl Catalog {
         }
     }
 }
+
+/// A product version as the catalogs, the conditions and the policy write it (`2.1.200`,
+/// `v2.1.200`, `1.107`), as numbers. Anything else (a date such as `2026-08-17`, a word) is `None`:
+/// it cannot be compared with a version.
+pub fn parse_version(s: &str) -> Option<Vec<u64>> {
+    let s = s.trim();
+    let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+    if s.is_empty() {
+        return None;
+    }
+    s.split('.')
+        .map(|part| if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None })
+        .collect()
+}
+
+/// Compares two product versions, `1.107` and `1.107.0` being equal; `None` when either is not a
+/// version (see [`parse_version`]).
+pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    let (a, b) = (parse_version(a)?, parse_version(b)?);
+    let n = a.len().max(b.len());
+    let at = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
+    Some((0..n).map(|i| at(&a, i).cmp(&at(&b, i))).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal))
+}
+
+/// What a catalog entry (or a condition) is for a team that runs `stated`, the product version its
+/// policy gives (`products:`), knowing the version the entry was `added` in and the version `since`
+/// when its status holds. The one place that compares a stated version with a fact's versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtVersion {
+    /// The stated version is older than `added`: the team's product does not have the entry.
+    NotYet,
+    /// The stated version is older than `since`: the entry is still current for the team.
+    Before,
+    /// No stated version, a version at or after `since`, or versions that cannot be compared (a
+    /// date): the newest facts apply.
+    Holds,
+}
+
+pub fn at_version(added: Option<&str>, since: Option<&str>, stated: Option<&str>) -> AtVersion {
+    use std::cmp::Ordering::Less;
+    let Some(stated) = stated else { return AtVersion::Holds };
+    if added.and_then(|a| compare_versions(stated, a)) == Some(Less) {
+        return AtVersion::NotYet;
+    }
+    if since.and_then(|s| compare_versions(stated, s)) == Some(Less) {
+        return AtVersion::Before;
+    }
+    AtVersion::Holds
+}
+
+impl Status {
+    /// The status that holds for a team on `stated` (before `since`, every status is current).
+    pub fn at(self, since: Option<&str>, stated: Option<&str>) -> Status {
+        match at_version(None, since, stated) {
+            AtVersion::Before => Status::Current,
+            _ => self,
+        }
+    }
+}
+
+/// The products whose versions the catalogs count in (`claude-code`, `factory`, `vscode`,
+/// `opencode`): the keys a policy's `products:` may give.
+pub fn products() -> Vec<&'static str> {
+    Dialect::ALL.iter().map(|d| builtin(*d).product.as_str()).collect()
+}
+
+/// A product's name in messages: `Claude Code` for `claude-code`.
+pub fn product_name(id: &str) -> &str {
+    match id {
+        "claude-code" => "Claude Code",
+        "factory" => "Factory",
+        "vscode" => "VS Code",
+        "opencode" => "OpenCode",
+        "github-copilot" => "GitHub Copilot",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn versions_compare_by_number() {
+        assert_eq!(parse_version("v2.1.200"), Some(vec![2, 1, 200]));
+        assert_eq!(parse_version("1.107"), Some(vec![1, 107]));
+        assert_eq!(parse_version("2026-08-17"), None);
+        assert_eq!(parse_version("2.1.x"), None);
+        assert_eq!(parse_version(""), None);
+        assert_eq!(compare_versions("2.1.200", "v2.1.233"), Some(Less));
+        assert_eq!(compare_versions("2.1.63", "2.1.200"), Some(Less), "numbers, not text");
+        assert_eq!(compare_versions("1.107", "1.107.0"), Some(Equal));
+        assert_eq!(compare_versions("0.225.2", "0.225.10"), Some(Less));
+        assert_eq!(compare_versions("2.2", "2.1.999"), Some(Greater));
+        assert_eq!(compare_versions("2.1.200", "2026-08-17"), None);
+    }
+
+    #[test]
+    fn a_stated_version_selects_the_facts() {
+        // No stated version: the newest facts.
+        assert_eq!(at_version(Some("v2.1.224"), Some("v2.1.233"), None), AtVersion::Holds);
+        // Older than `added`: the team does not have the entry.
+        assert_eq!(at_version(Some("v2.1.224"), None, Some("2.1.200")), AtVersion::NotYet);
+        // Between `added` and `since`: still current.
+        assert_eq!(at_version(Some("v2.1.100"), Some("v2.1.233"), Some("2.1.200")), AtVersion::Before);
+        // At `since`: the status holds.
+        assert_eq!(at_version(None, Some("v2.1.233"), Some("2.1.233")), AtVersion::Holds);
+        // A date cannot be compared with a version: the newest facts apply.
+        assert_eq!(at_version(None, Some("2026-02-17"), Some("1.107")), AtVersion::Holds);
+        assert_eq!(Status::Deprecated.at(Some("v2.1.142"), Some("2.1.100")), Status::Current);
+        assert_eq!(Status::Deprecated.at(Some("v2.1.142"), Some("2.1.142")), Status::Deprecated);
+        assert_eq!(Status::Removed.at(None, Some("2.1.100")), Status::Removed);
+    }
+}

@@ -285,7 +285,18 @@ fn version_and_help_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
     let o = agentls(dir.path(), &["--version"]);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o).trim(), format!("agentls {}", env!("CARGO_PKG_VERSION")));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("agentls {}", env!("CARGO_PKG_VERSION")), "{out}");
+    // Each catalog's product and the date it was checked, then the conditions' date.
+    let dated = regex::Regex::new(r"^\S+ catalog \d{4}-\d{2}-\d{2}$").unwrap();
+    let catalogs: Vec<&str> = lines[1..].iter().copied().filter(|l| dated.is_match(l)).collect();
+    assert_eq!(catalogs.len(), 4, "{out}");
+    for product in ["claude-code", "factory", "vscode", "opencode"] {
+        assert!(catalogs.iter().any(|l| l.starts_with(&format!("{product} catalog "))), "{product}:\n{out}");
+    }
+    assert!(regex::Regex::new(r"(?m)^conditions \d{4}-\d{2}-\d{2}$").unwrap().is_match(&out), "{out}");
+    assert_eq!(lines.len(), 6, "{out}");
     let o = agentls(dir.path(), &["check", "--help"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("--format"));

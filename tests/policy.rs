@@ -596,3 +596,22 @@ fn bounded_discovery_never_looks_above_the_root() {
     // A file outside the root finds nothing.
     assert!(agentls::policy::find_within(&dir.path().join("x.md"), Some(&ws)).is_none());
 }
+
+/// `products` states the product versions the team runs; an unknown product or a value that is not
+/// a version is a warning (the newest facts apply), and a version written as a number is read.
+#[test]
+fn products_give_the_teams_versions() {
+    let text = "products:\n  claude-code: \"2.1.200\"\n  vscode: 1.107\n  factory: later\n  cursor: \"1.0\"\n";
+    let loaded = load_text(text);
+    assert!(loaded.error.is_none(), "{:?}", loaded.error);
+    let got: Vec<(Severity, &str)> = loaded.problems.iter().map(|p| (p.severity, &text[p.span.clone()])).collect();
+    assert_eq!(got, [(Severity::Warning, "later"), (Severity::Warning, "cursor")], "{:#?}", loaded.problems);
+    assert!(loaded.problems[1].message.contains("`claude-code`"), "{}", loaded.problems[1].message);
+    let eff = loaded.for_file(None);
+    assert_eq!(eff.product_version("claude-code"), Some("2.1.200"));
+    assert_eq!(eff.product_version("vscode"), Some("1.107"));
+    assert_eq!(eff.product_version("opencode"), None);
+    let e = policy::parse("products:\n  claude-code: [2]\n", None).unwrap_err();
+    assert!(e.message.contains("must be a string"), "{}", e.message);
+    assert!(policy::parse("overrides:\n  - files: [x]\n    products: {}\n", None).is_err(), "top level only");
+}

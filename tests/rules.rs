@@ -207,3 +207,231 @@ fn required_sections_match_loosely_written_headings() {
     let d = check_with_policy(DROID, &text, policy);
     assert!(d.iter().any(|d| d.code == "missing-section"), "{}", render(&text, &d));
 }
+
+/// Snapshots the diagnostics under a policy, leaving out the built-in policy's section hints.
+fn snap_with_policy(name: &str, path: &str, text: &str, policy: &str) {
+    let diags: Vec<_> =
+        check_with_policy(path, text, policy).into_iter().filter(|d| d.code != "recommended-section").collect();
+    insta::assert_snapshot!(name, render(text, &diags));
+}
+
+/// The codes found, without the built-in policy's section hints.
+fn codes_at(path: &str, text: &str) -> Vec<String> {
+    check_at(path, text).into_iter().filter(|d| d.code != "recommended-section").map(|d| d.code.to_string()).collect()
+}
+
+/// Claude Code's subagent filter removes these tools even when `tools` lists them; `Agent` only at
+/// the depth limit (a hint). Tools kept in every subagent (`Read`, `SendMessage`) pass.
+#[test]
+fn claude_subagent_filter() {
+    snap(
+        "claude_subagent_filter",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools: Read, AskUserQuestion, EndConversation, EnterPlanMode, ScheduleWakeup, WaitForMcpServers, Workflow, ExitPlanMode, Agent, SendMessage\n---{BODY}"),
+    );
+    // The deny list is not a grant: nothing to report there.
+    let t = format!("---\nname: reviewer\ndescription: x\ndisallowedTools: AskUserQuestion, Workflow\n---{BODY}");
+    assert!(codes_at(CLAUDE, &t).is_empty(), "{:?}", codes_at(CLAUDE, &t));
+}
+
+/// `ExitPlanMode` is available with `permissionMode: plan`: the condition decides, not the
+/// catalog's `unavailable` status.
+#[test]
+fn claude_exit_plan_mode_with_plan_mode() {
+    let t = format!("---\nname: planner\ndescription: x\npermissionMode: plan\ntools: Read, ExitPlanMode\n---{BODY}");
+    assert!(codes_at(CLAUDE, &t).is_empty(), "{:?}", codes_at(CLAUDE, &t));
+    let t =
+        format!("---\nname: planner\ndescription: x\npermissionMode: default\ntools: Read, ExitPlanMode\n---{BODY}");
+    assert_eq!(codes_at(CLAUDE, &t), ["subagent-tool-removed"]);
+}
+
+/// Subagents run in the background by default, where Claude Code keeps a short list of built-in
+/// tools: a warning; with `background: true` an error. MCP tools are kept.
+#[test]
+fn claude_background_filter() {
+    snap(
+        "claude_background_default",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\ntools: Read, LSP, CronCreate, ListMcpResourcesTool, TaskOutput, mcp__github__search\n---{BODY}"),
+    );
+    snap(
+        "claude_background_always",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\nbackground: true\ntools:\n  - Read\n  - CronCreate\n  - TaskOutput\n  - mcp__github__search\n---{BODY}"),
+    );
+}
+
+/// `ExitWorktree` is not given to a subagent with `isolation: worktree`.
+#[test]
+fn claude_worktree_isolation() {
+    snap(
+        "claude_exit_worktree_isolated",
+        CLAUDE,
+        &format!("---\nname: builder\ndescription: x\nisolation: worktree\ntools: [Read, EnterWorktree, ExitWorktree]\n---{BODY}"),
+    );
+    let t = format!("---\nname: builder\ndescription: x\ntools: [Read, EnterWorktree, ExitWorktree]\n---{BODY}");
+    assert!(codes_at(CLAUDE, &t).is_empty(), "{:?}", codes_at(CLAUDE, &t));
+}
+
+/// Since v2.1.233 the Task tools and TodoWrite are off on the newest models unless opted in; in a
+/// background subagent the Task tools are removed anyway (one finding per tool, the first).
+#[test]
+fn claude_task_tools() {
+    snap(
+        "claude_task_tools",
+        CLAUDE,
+        &format!(
+            "---\nname: tracker\ndescription: x\nmodel: claude-opus-4-7\ntools: Read, TodoWrite, TaskCreate\n---{BODY}"
+        ),
+    );
+}
+
+/// A team on an older Claude Code is not told about conditions and statuses newer than it.
+#[test]
+fn claude_conditions_follow_the_teams_version() {
+    let text = format!("---\nname: tracker\ndescription: x\ntools: Read, TodoWrite, TaskCreate, CronCreate\n---{BODY}");
+    // 2.1.100: TodoWrite not yet deprecated (v2.1.142), subagents not yet backgrounded by default
+    // (v2.1.198), the Task tools not yet off on new models (v2.1.233).
+    let d = check_with_policy(CLAUDE, &text, "products:\n  claude-code: \"2.1.100\"\n");
+    let d: Vec<_> = d.into_iter().filter(|d| d.code != "recommended-section").collect();
+    assert!(d.is_empty(), "{}", render(&text, &d));
+    // 2.1.250 with `background: true`: `LSP` is kept only since v2.1.280.
+    snap_with_policy(
+        "claude_background_lsp_before_v2_1_280",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\nbackground: true\ntools: Read, LSP\n---{BODY}"),
+        "products:\n  claude-code: \"2.1.250\"\n",
+    );
+    let t = format!("---\nname: reviewer\ndescription: x\nbackground: true\ntools: Read, LSP\n---{BODY}");
+    assert!(codes_at(CLAUDE, &t).is_empty(), "the newest facts keep LSP: {:?}", codes_at(CLAUDE, &t));
+}
+
+/// A catalog entry `added` after the team's version is unknown to the team; one whose `since` is
+/// after it counts as current. (The built-in catalogs' versions change; this one is made here.)
+#[test]
+fn catalog_versions_select_the_facts() {
+    use std::borrow::Cow;
+    use std::sync::Arc;
+    let text = format!("---\nname: reviewer\ndescription: x\ntools: Read, Grep\nmodel: claude-opus-4-7\n---{BODY}");
+    let settings = agentls::analysis::Settings::default();
+    let path = std::path::Path::new(CLAUDE);
+    let mut a = agentls::analysis::analyze(&text, Some(path), &settings);
+    let mut cat = a.catalog.as_deref().unwrap().clone();
+    let grep = cat.tools.iter_mut().find(|t| t.name == "Grep").unwrap();
+    grep.added = Some("v2.1.224".into());
+    let opus = cat.models.iter_mut().find(|m| m.id == "claude-opus-4-7").unwrap();
+    opus.status = agentls::catalog::Status::Removed;
+    opus.since = Some("v2.1.300".into());
+    a.catalog = Some(Cow::Owned(cat));
+    let mut policy = (*a.policy).clone();
+    policy.products.insert("claude-code".into(), "2.1.200".into());
+    a.policy = Arc::new(policy);
+    let d: Vec<_> = agentls::rules::run(&a).into_iter().filter(|d| d.code != "recommended-section").collect();
+    insta::assert_snapshot!("catalog_versions_older_team", render(&text, &d));
+    // Without a stated version the newest facts apply: the model is retired.
+    let mut policy = (*a.policy).clone();
+    policy.products.clear();
+    a.policy = Arc::new(policy);
+    let codes: Vec<_> = agentls::rules::run(&a).into_iter().map(|d| d.code.to_string()).collect();
+    assert!(codes.contains(&"retired-model".to_string()), "{codes:?}");
+    assert!(!codes.contains(&"unknown-tool".to_string()), "{codes:?}");
+}
+
+/// Copilot: a name that is not built in is an info (an extension's or an MCP server's tool?); a
+/// near miss of a built-in is a warning with did-you-mean.
+#[test]
+fn copilot_unknown_tools() {
+    snap(
+        "copilot_unknown_tools",
+        COPILOT,
+        &format!(
+            "---\ndescription: x\ntools: ['read', 'mssql_query', 'serch', 'search/codbase', 'github/*']\n---{BODY}"
+        ),
+    );
+}
+
+/// `agents` needs the `agent` tool in an explicit `tools` list (VS Code).
+#[test]
+fn copilot_agents_need_the_agent_tool() {
+    snap(
+        "copilot_agents_without_agent_tool",
+        COPILOT,
+        &format!("---\ndescription: x\ntools: ['read', 'search']\nagents: ['Researcher']\n---{BODY}"),
+    );
+    for ok in [
+        "tools: ['read', 'agent']\nagents: ['Researcher']",
+        "tools: ['read', 'agent/runSubagent']\nagents: ['Researcher']",
+        "tools: ['*']\nagents: ['Researcher']",
+        "agents: ['Researcher']",
+        "tools: ['read']\nagents: []",
+        "target: github-copilot\ntools: ['read']\nagents: ['Researcher']",
+    ] {
+        let t = format!("---\ndescription: x\n{ok}\n---{BODY}");
+        let c = codes_at(COPILOT, &t);
+        assert!(!c.iter().any(|c| c == "agents-without-agent-tool"), "{ok}: {c:?}");
+    }
+}
+
+/// Copilot's two products: GitHub requires `description` and caps the prompt at 30,000
+/// characters; VS Code does neither. `target` says whose rules apply; without it, both, and the
+/// finding says which product it is for.
+#[test]
+fn copilot_targets() {
+    snap("copilot_missing_description_untargeted", COPILOT, &format!("---\ntools: ['read']\n---{BODY}"));
+    snap(
+        "copilot_missing_description_github",
+        COPILOT,
+        &format!("---\ntarget: github-copilot\ntools: ['read']\n---{BODY}"),
+    );
+    let t = format!("---\ntarget: vscode\ntools: ['read']\n---{BODY}");
+    assert!(codes_at(COPILOT, &t).is_empty(), "{:?}", codes_at(COPILOT, &t));
+    // Prompt files are VS Code's: no GitHub requirement.
+    let t = "---\nagent: agent\n---\nDo it.\n";
+    assert!(
+        codes_at(".github/prompts/do.prompt.md", t).is_empty(),
+        "{:?}",
+        codes_at(".github/prompts/do.prompt.md", t)
+    );
+
+    let long = "word ".repeat(6001);
+    snap("copilot_body_too_long_untargeted", COPILOT, &format!("---\ndescription: x\n---\n{long}\n"));
+    snap(
+        "copilot_body_too_long_github",
+        COPILOT,
+        &format!("---\ndescription: x\ntarget: github-copilot\n---\n{long}\n"),
+    );
+    let t = format!("---\ndescription: x\ntarget: vscode\n---\n{long}\n");
+    assert!(codes_at(COPILOT, &t).is_empty(), "{:?}", codes_at(COPILOT, &t));
+    let exactly = "a".repeat(30_000);
+    let t = format!("---\ndescription: x\ntarget: github-copilot\n---\n{exactly}\n");
+    assert!(codes_at(COPILOT, &t).is_empty(), "30,000 is within the limit");
+
+    snap(
+        "copilot_ignored_by_target_vscode",
+        COPILOT,
+        &format!("---\ndescription: x\ntarget: vscode\nmcp-servers:\n  db:\n    type: local\n    command: db-mcp\nmetadata:\n  team: core\n---{BODY}"),
+    );
+    snap(
+        "copilot_ignored_by_target_github",
+        COPILOT,
+        &format!("---\ndescription: x\ntarget: github-copilot\nargument-hint: a file\nhandoffs:\n  - label: Go\n    agent: agent\n    prompt: Go.\n---{BODY}"),
+    );
+    let t = format!("---\ndescription: x\nargument-hint: a file\nmetadata:\n  team: core\n---{BODY}");
+    assert!(codes_at(COPILOT, &t).is_empty(), "no target: each key serves one product: {:?}", codes_at(COPILOT, &t));
+}
+
+/// A model one edit off a known id is a warning with did-you-mean, whatever its shape; a
+/// well-formed id with other numbers stays an info.
+#[test]
+fn model_typos() {
+    snap(
+        "claude_model_typo",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\nmodel: claude-sonet-4-5\n---{BODY}"),
+    );
+    snap(
+        "claude_model_newer_version",
+        CLAUDE,
+        &format!("---\nname: reviewer\ndescription: x\nmodel: claude-opus-4-9\n---{BODY}"),
+    );
+}

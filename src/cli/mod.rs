@@ -12,7 +12,7 @@ mod render;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::dialect::Dialect;
 
@@ -111,7 +111,10 @@ impl From<DialectArg> for Dialect {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // `--version` also says how current the compiled-in facts are.
+    let version: &'static str = Box::leak(version_text().into_boxed_str());
+    let parsed = Cli::command().version(version).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with code 0; real usage errors to stderr with code 2.
@@ -125,6 +128,18 @@ pub fn main() -> i32 {
         Command::Explain { code: None } | Command::Rules => explain::list(),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
+}
+
+/// The version, then per catalog its product and the date it was last checked against the vendor,
+/// then the date of the conditions file: `0.1.0`, `claude-code catalog 2026-12-02`, ...
+pub fn version_text() -> String {
+    let mut out = env!("CARGO_PKG_VERSION").to_string();
+    for d in Dialect::ALL {
+        let c = crate::catalog::builtin(d);
+        out.push_str(&format!("\n{} catalog {}", c.product, c.updated));
+    }
+    out.push_str(&format!("\nconditions {}", crate::semantics::conditions::builtin().updated));
+    out
 }
 
 fn run_check(args: CheckArgs) -> i32 {

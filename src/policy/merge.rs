@@ -164,9 +164,16 @@ pub struct EffectivePolicy {
     pub description: DescriptionPolicy,
     pub name: NamePolicy,
     pub rules: BTreeMap<String, RuleLevel>,
+    /// The product versions the team runs, by product id (`claude-code`, `vscode`...).
+    pub products: BTreeMap<String, String>,
 }
 
 impl EffectivePolicy {
+    /// The version of `product` the team runs, if the policy says.
+    pub fn product_version(&self, product: &str) -> Option<&str> {
+        self.products.get(product).map(String::as_str)
+    }
+
     /// The configured level of a rule, if the policy sets one.
     pub fn rule_level(&self, code: &str) -> Option<RuleLevel> {
         self.rules.get(code).copied()
@@ -272,6 +279,7 @@ impl LoadedPolicy {
             description: policy.description,
             name: policy.name.clone(),
             rules: policy.rules.clone(),
+            products: policy.products.clone(),
         };
         if policy.extends_default != Some(false) {
             base.sections = SectionsPolicy::merged_over(&policy.sections, &builtin_default().sections);

@@ -336,7 +336,32 @@ pub struct Policy {
     pub description: DescriptionPolicy,
     pub name: NamePolicy,
     pub rules: BTreeMap<String, RuleLevel>,
+    /// The product versions the team runs (`claude-code: "2.1.200"`), so that facts newer than
+    /// them do not apply; without an entry the newest facts do. Numbers are read as versions too.
+    #[serde(deserialize_with = "de_versions")]
+    pub products: BTreeMap<String, String>,
     pub overrides: Vec<Override>,
+}
+
+/// Reads `products:`, taking a version written as a number (`vscode: 1.107`) as its text.
+fn de_versions<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = Option::<BTreeMap<String, serde_yaml::Value>>::deserialize(d)?.unwrap_or_default();
+    raw.into_iter()
+        .map(|(k, v)| match v {
+            serde_yaml::Value::String(s) => Ok((k, s)),
+            serde_yaml::Value::Number(n) => Ok((k, n.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "the version of `{k}` must be a string such as \"2.1.200\", not {}",
+                match other {
+                    serde_yaml::Value::Null => "null",
+                    serde_yaml::Value::Bool(_) => "a boolean",
+                    serde_yaml::Value::Sequence(_) => "a list",
+                    serde_yaml::Value::Mapping(_) => "a mapping",
+                    _ => "another value",
+                }
+            ))),
+        })
+        .collect()
 }
 
 #[cfg(test)]

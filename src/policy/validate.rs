@@ -101,6 +101,18 @@ pub(super) fn validate(p: &Policy, text: &str, path: Option<&Path>, tree: &Tree)
             },
         ));
     }
+    let known = crate::catalog::products();
+    for (product, version) in &p.products {
+        if !known.contains(&product.as_str()) {
+            let ids = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let msg = format!("unknown product `{product}` (expected one of {ids}); this setting has no effect");
+            report(Severity::Warning, &[Seg::Key("products")], Some(product), msg);
+        } else if crate::catalog::parse_version(version).is_none() {
+            let msg =
+                format!("`{version}` is not a version such as \"2.1.200\"; the newest facts apply to `{product}`");
+            report(Severity::Warning, &[Seg::Key("products"), Seg::Key(product)], None, msg);
+        }
+    }
     for (at, s) in &scopes {
         let sub =
             |keys: &[Seg<'static>]| -> Vec<Seg<'static>> { at.iter().copied().chain(keys.iter().copied()).collect() };

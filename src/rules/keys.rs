@@ -2,10 +2,11 @@
 //! retired keys, wrong value types, invalid enum values, missing required keys.
 
 use super::{did_you_mean, fix, Ctx};
-use crate::catalog::{self, KeySpec, Status, ValueType};
+use crate::catalog::{self, at_version, product_name, AtVersion, KeySpec, Status, ValueType};
 use crate::diagnostic::Severity;
 use crate::dialect::{Dialect, FileKind};
 use crate::registry::{self, RuleCode};
+use crate::semantics::conditions::governs_required_key;
 use crate::semantics::keys::{applies, kind_id};
 use crate::semantics::patterns::regex_is_match;
 use crate::syntax::{Node, ScalarKind, Value};
@@ -27,7 +28,17 @@ pub(super) fn check(cx: &mut Ctx) {
             unknown_key(cx, key, kspan, dialect, det.kind);
             continue;
         };
-        match spec.status {
+        let stated = cx.a.policy.product_version(&cat.product);
+        if at_version(spec.added.as_deref(), None, stated) == AtVersion::NotYet {
+            let (added, team) = (spec.added.as_deref().unwrap_or(""), stated.unwrap_or(""));
+            let msg = format!(
+                "`{key}` is not read by {} {team}, the version the team policy gives (`products`): it was added in {added}",
+                product_name(&cat.product)
+            );
+            cx.emit(RuleCode::UnknownKey, kspan, msg);
+            continue;
+        }
+        match spec.status.at(spec.since.as_deref(), stated) {
             Status::Current => {}
             Status::Deprecated | Status::Removed | Status::Unavailable => {
                 let sev = if spec.status == Status::Deprecated { Severity::Warning } else { Severity::Error };
@@ -52,7 +63,9 @@ pub(super) fn check(cx: &mut Ctx) {
     // Not when the frontmatter is no mapping, nor for a key whose line the YAML recovery skipped.
     let is_map = matches!(fm.root.as_ref().map(|r| &r.value), Some(Value::Map(_)) | None);
     let yaml_text = &text[fm.content.clone()];
-    for spec in cat.keys.iter().filter(|k| k.required && k.status == Status::Current && applies(k, det.kind)) {
+    // A key a condition of `data/conditions.yaml` requires (for one product) is that rule's business.
+    let required = |k: &&KeySpec| k.required && k.status == Status::Current && !governs_required_key(dialect, &k.name);
+    for spec in cat.keys.iter().filter(required).filter(|k| applies(k, det.kind)) {
         let written =
             |k: &str| yaml_text.lines().any(|l| l.strip_prefix(k).is_some_and(|r| r.trim_start().starts_with(':')));
         if !is_map || fm.get(&spec.name).is_some() || written(&spec.name) {

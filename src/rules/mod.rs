@@ -3,6 +3,7 @@
 //! `data/rules.yaml`; the policy can change any rule's severity or turn it off.
 
 pub(crate) mod body;
+mod conditions;
 mod identity;
 pub(crate) mod keys;
 mod model;
@@ -113,6 +114,7 @@ pub fn run(a: &Analysis) -> Vec<Diagnostic> {
     if a.catalog.is_some() {
         keys::check(&mut cx);
         tools::check(&mut cx);
+        conditions::check(&mut cx);
         model::check(&mut cx);
         identity::check(&mut cx);
     }

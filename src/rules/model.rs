@@ -2,7 +2,7 @@
 //! ids, the policy's allowed and denied models, and an effort the model does not take.
 
 use super::{did_you_mean, fix, Ctx};
-use crate::catalog::Status;
+use crate::catalog::{at_version, product_name, AtVersion, Status};
 use crate::diagnostic::{Severity, Span};
 use crate::dialect::Dialect;
 use crate::registry::RuleCode;
@@ -60,10 +60,22 @@ pub(super) fn check(cx: &mut Ctx) {
             Some(i) if dialect == Dialect::Copilot && m.ends_with(')') => &m[..i],
             _ => m.as_str(),
         };
-        if let Some(spec) = cat.model(&m).or_else(|| cat.model(bare)) {
+        let stated = cx.a.policy.product_version(&cat.product);
+        let known = cat.model(&m).or_else(|| cat.model(bare));
+        if let Some(spec) = known.filter(|s| at_version(s.added.as_deref(), None, stated) == AtVersion::NotYet) {
+            let (added, team) = (spec.added.as_deref().unwrap_or(""), stated.unwrap_or(""));
+            let msg = format!(
+                "model `{m}` is not offered by {} {team}, the version the team policy gives (`products`): it was added in {added}",
+                product_name(&cat.product)
+            );
+            cx.emit(RuleCode::UnknownModel, span.clone(), msg);
+            continue;
+        }
+        if let Some(spec) = known {
             first_known.get_or_insert(spec);
-            if spec.status != Status::Current {
-                let retired = spec.status != Status::Deprecated;
+            let status = spec.status.at(spec.since.as_deref(), stated);
+            if status != Status::Current {
+                let retired = status != Status::Deprecated;
                 let (code, what) = if retired {
                     (RuleCode::RetiredModel, "retired")
                 } else {
@@ -88,9 +100,24 @@ pub(super) fn check(cx: &mut Ctx) {
             continue;
         }
         let pattern_ok = cat.model_patterns.iter().any(|p| regex_is_match(p, &m) == Some(true));
-        let suggestion =
-            did_you_mean(&m, cat.models.iter().filter(|x| x.status == Status::Current).map(|x| x.id.as_str()))
-                .map(str::to_string);
+        let current: Vec<&str> = cat
+            .models
+            .iter()
+            .filter(|x| x.status.at(x.since.as_deref(), stated) == Status::Current)
+            .filter(|x| at_version(x.added.as_deref(), None, stated) != AtVersion::NotYet)
+            .map(|x| x.id.as_str())
+            .collect();
+        // A near miss of a known id is a typo whatever its shape (`claude-sonet-4-5`), but only when
+        // the numbers agree: `claude-opus-4-9` may be a model newer than the catalog.
+        if let Some(s) = typo_of(bare, current.iter().copied()) {
+            let msg = format!("unknown model `{m}` for {}; did you mean `{s}`?", dialect.a_noun());
+            let sev = cx.default_severity(RuleCode::UnknownModel).min(Severity::Warning);
+            if let Some(d) = cx.emit_at(RuleCode::UnknownModel, sev, span.clone(), msg) {
+                d.fixes.push(fix(format!("Replace with `{s}`"), span.clone(), s.to_string(), false));
+            }
+            continue;
+        }
+        let suggestion = did_you_mean(&m, current.iter().copied()).map(str::to_string);
         // OpenCode takes any `provider/model` its providers serve: the catalog cannot list them all.
         if pattern_ok && dialect == Dialect::Opencode {
             continue;
@@ -158,6 +185,39 @@ fn effort_without_model(cx: &mut Ctx, model: Option<&str>) {
     }
 }
 
+/// The known id `m` is a typo of: within a small edit distance (case-insensitive) and with the
+/// same numbers, so that a newer version (`claude-opus-4-9`) or date is not taken for a typo. A
+/// dated id (`claude-sonnet-4-5-20250929`) also stands for its undated form.
+fn typo_of<'c>(m: &str, known: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let digits = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).map(str::to_string).collect()
+    };
+    let lower = m.to_ascii_lowercase();
+    let limit = match lower.chars().count() {
+        0..=5 => 1,
+        6..=12 => 2,
+        _ => 3,
+    };
+    let (want, mut best) = (digits(&lower), None::<(usize, &str)>);
+    for id in known {
+        let undated = match id.rsplit_once('-') {
+            Some((stem, date)) if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) => Some(stem),
+            _ => None,
+        };
+        for form in std::iter::once(id).chain(undated) {
+            let f = form.to_ascii_lowercase();
+            if f == lower {
+                return None;
+            }
+            let d = strsim::levenshtein(&lower, &f);
+            if d <= limit && digits(&f) == want && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, id));
+            }
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
 /// Why a model id is malformed for the dialect, if it is.
 fn malformed(dialect: Dialect, m: &str) -> Option<&'static str> {
     match dialect {
@@ -171,5 +231,22 @@ fn malformed(dialect: Dialect, m: &str) -> Option<&'static str> {
             Some("model ids use letters, digits and `-._:/`")
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typo_of;
+
+    #[test]
+    fn typos_keep_the_numbers() {
+        let known = ["sonnet", "claude-sonnet-4-5-20250929", "claude-opus-4-8", "claude-haiku-4-5"];
+        assert_eq!(typo_of("claude-sonet-4-5", known), Some("claude-sonnet-4-5-20250929"));
+        assert_eq!(typo_of("claude-haiku-4.5", known), Some("claude-haiku-4-5"));
+        assert_eq!(typo_of("sonet", known), Some("sonnet"));
+        assert_eq!(typo_of("claude-opus-4-9", known), None, "a newer version, not a typo");
+        assert_eq!(typo_of("claude-sonnet-4-5-20250930", known), None, "another date");
+        assert_eq!(typo_of("claude-opus-4-8", known), None, "known ids are no typos");
+        assert_eq!(typo_of("gpt-5", known), None);
     }
 }

@@ -1,15 +1,19 @@
 //! Rules about tool lists: unknown tools (did-you-mean), tools of another dialect (with this
 //! dialect's equivalent), deprecated, removed and unavailable tools, duplicates, tools both
-//! allowed and disallowed, malformed MCP names, shapes the loader misreads, and the policy's
-//! denied and allowed tools.
+//! allowed and disallowed, malformed MCP names, shapes the loader misreads, the policy's
+//! denied and allowed tools, and the conditions of `data/conditions.yaml` that remove a listed
+//! tool (Claude Code's subagent and background filters, ...). A policy's `products:` version
+//! selects the facts: a tool added later is unknown to the team, a status newer than it is not
+//! yet in force.
 
 use std::collections::HashSet;
 
 use super::{did_you_mean, fix, Ctx};
-use crate::catalog::{Catalog, Status, ToolSpec, ToolsForm};
+use crate::catalog::{at_version, product_name, AtVersion, Catalog, Status, ToolSpec, ToolsForm};
 use crate::diagnostic::{Fix, Severity, Span, TextEdit};
 use crate::dialect::Dialect;
 use crate::registry::RuleCode;
+use crate::semantics::conditions::{governs_tool, tool_removed, Kind};
 use crate::semantics::tools::{equivalent, resolve, Resolved};
 use crate::tools::{self, Item, Shape, ToolList};
 
@@ -156,7 +160,31 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
             continue;
         }
         match resolve(cat, dialect, name, whole) {
-            Resolved::Tool(t) => tool_status(cx, list, &listed, i, t),
+            Resolved::Tool(t) => {
+                let stated = cx.a.policy.product_version(&cat.product);
+                if at_version(t.added.as_deref(), None, stated) == AtVersion::NotYet {
+                    let (added, team) = (t.added.as_deref().unwrap_or(""), stated.unwrap_or(""));
+                    let product = product_name(&cat.product);
+                    let msg = format!(
+                        "`{name}` is not a tool of {product} {team}, the version the team policy gives (`products`): it was added in {added}"
+                    );
+                    cx.emit(RuleCode::UnknownTool, span.clone(), msg);
+                } else if let Some(hit) = allows.then(|| tool_removed(cx.a, cat, dialect, t, span.clone())).flatten() {
+                    // The condition decides, and says more than the catalog's status would. Removing
+                    // a tool the subagent filter always takes changes nothing: a safe fix; one the
+                    // background filter takes (an environment variable can force the foreground):
+                    // on request; one withheld only at the depth limit: none.
+                    let sev = hit.severity;
+                    let safe = sev == Severity::Error && hit.condition.kind == Kind::RemovesTools;
+                    if let Some(d) = cx.emit_at(hit.condition.rule, sev, hit.span, hit.message) {
+                        if sev <= Severity::Warning {
+                            d.fixes.push(removal(list, text, i, safe));
+                        }
+                    }
+                } else if !(t.status == Status::Unavailable && governs_tool(dialect, &t.name)) {
+                    tool_status(cx, list, &listed, i, t, stated);
+                }
+            }
             Resolved::Category | Resolved::Mcp => {}
             Resolved::BadMcp => {
                 let form = cat.mcp.doc.clone();
@@ -194,17 +222,35 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                 if whole {
                     names.extend(cat.categories.iter().map(|c| c.name.as_str()));
                 }
-                let suggestion = did_you_mean(name, names).map(str::to_string);
+                // Copilot agents take tools of extensions and MCP servers that no catalog can list:
+                // only a near miss of a built-in is likely a mistake.
+                let suggestion = if dialect == Dialect::Copilot {
+                    near_miss(name, names).map(str::to_string)
+                } else {
+                    did_you_mean(name, names).map(str::to_string)
+                };
                 let in_list_category = !whole && cat.category(name).is_some();
-                let msg = if in_list_category {
-                    format!("`{name}` is a tool category; use it as the whole `tools` value, or list its tools")
+                let (severity, msg) = if in_list_category {
+                    let m =
+                        format!("`{name}` is a tool category; use it as the whole `tools` value, or list its tools");
+                    (cx.default_severity(RuleCode::UnknownTool), m)
                 } else {
                     match &suggestion {
-                        Some(s) => format!("unknown tool `{name}` for {}; did you mean `{s}`?", dialect.a_noun()),
-                        None => format!("unknown tool `{name}` for {}", dialect.a_noun()),
+                        Some(s) => (
+                            cx.default_severity(RuleCode::UnknownTool),
+                            format!("unknown tool `{name}` for {}; did you mean `{s}`?", dialect.a_noun()),
+                        ),
+                        None if dialect == Dialect::Copilot => (
+                            Severity::Info,
+                            format!("`{name}` is not a built-in tool of VS Code or GitHub Copilot; provided by an extension or MCP server?"),
+                        ),
+                        None => (
+                            cx.default_severity(RuleCode::UnknownTool),
+                            format!("unknown tool `{name}` for {}", dialect.a_noun()),
+                        ),
                     }
                 };
-                if let Some(d) = cx.emit(RuleCode::UnknownTool, span.clone(), msg) {
+                if let Some(d) = cx.emit_at(RuleCode::UnknownTool, severity, span.clone(), msg) {
                     if let Some(s) = suggestion {
                         let safe = s.eq_ignore_ascii_case(name) && !cat.tools_case_insensitive;
                         d.fixes.push(replace_or_remove(list, &listed, text, i, &s, safe));
@@ -218,14 +264,31 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
     }
 }
 
-fn tool_status(cx: &mut Ctx, list: &ToolList, listed: &Listed, i: usize, t: &ToolSpec) {
+/// The built-in name within a small edit distance of `word` (case-insensitive), for a name that
+/// is probably a typo rather than a tool of an extension or MCP server.
+fn near_miss<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let w = word.to_ascii_lowercase();
+    let limit = match w.chars().count() {
+        0..=4 => 1,
+        5..=10 => 2,
+        _ => 3,
+    };
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&w, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn tool_status(cx: &mut Ctx, list: &ToolList, listed: &Listed, i: usize, t: &ToolSpec, stated: Option<&str>) {
     let text = cx.text;
     let name = &list.items[i].name;
     let span = list.items[i].span.clone();
     let why = t.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     let since = t.since.as_deref().map(|s| format!(" (since {s})")).unwrap_or_default();
     let noun = cx.dialect().map_or("this agent", |d| d.a_noun());
-    match t.status {
+    match t.status.at(t.since.as_deref(), stated) {
         Status::Current => {}
         Status::Deprecated => {
             let msg = match &t.replacement {

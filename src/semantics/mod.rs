@@ -2,6 +2,7 @@
 //! facts both read (how section headings match the policy's sections, ...). It sits above
 //! `syntax`, `catalog` and `policy` and below `rules` and `ide`; neither of those imports the other.
 
+pub mod conditions;
 pub mod keys;
 pub mod mentions;
 pub mod patterns;
