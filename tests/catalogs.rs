@@ -117,6 +117,7 @@ fn every_regex_compiles_and_matches_documented_examples() {
     assert!(matches(&mcp(Dialect::Copilot), "github/*"));
     assert!(matches(&mcp(Dialect::Copilot), "playwright/browser_click"));
     assert!(matches(&mcp(Dialect::Copilot), "ms-python.python/getPythonEnvironmentInfo"));
+    assert!(matches(&mcp(Dialect::Copilot), "io.github.github/github-mcp-server/*"));
     assert!(matches(&mcp(Dialect::Opencode), "mymcp_*"));
     assert!(matches(&mcp(Dialect::Opencode), "github_search_code"));
 
