@@ -117,6 +117,7 @@ fn every_regex_compiles_and_matches_documented_examples() {
     assert!(matches(&mcp(Dialect::Copilot), "github/*"));
     assert!(matches(&mcp(Dialect::Copilot), "playwright/browser_click"));
     assert!(matches(&mcp(Dialect::Copilot), "ms-python.python/getPythonEnvironmentInfo"));
+    assert!(matches(&mcp(Dialect::Copilot), "io.github.github/github-mcp-server/*"));
     assert!(matches(&mcp(Dialect::Opencode), "mymcp_*"));
     assert!(matches(&mcp(Dialect::Opencode), "github_search_code"));
 
@@ -277,6 +278,42 @@ fn copilot_aliases_accept_claude_names_case_insensitively() {
     // Claude and Factory names are exact.
     assert!(builtin(Dialect::Claude).tool("bash").is_none());
     assert!(builtin(Dialect::Factory).tool("read").is_none());
+}
+
+#[test]
+fn copilot_tools_follow_vscode_registrations() {
+    let c = builtin(Dialect::Copilot);
+    let status = |n: &str| c.tool(n).map(|t| (t.status, t.replacement.clone()));
+    // Members of VS Code's tool sets (VS Code core and Copilot Chat 0.49) are current.
+    for n in [
+        "execute/runTests",
+        "execute/runTask",
+        "read/getTaskOutput",
+        "vscode/memory",
+        "vscode/newWorkspace",
+        "web/githubRepo",
+        "agent/runSubagent",
+        "vscode/vscodeAPI",
+        "todo",
+    ] {
+        assert_eq!(status(n), Some((Status::Current, None)), "{n}");
+    }
+    // Names VS Code still maps to the current ones.
+    assert_eq!(status("runSubagent"), Some((Status::Deprecated, Some("agent".into()))));
+    assert_eq!(status("todos"), Some((Status::Deprecated, Some("todo".into()))));
+    assert_eq!(
+        status("runCommands/terminalSelection"),
+        Some((Status::Deprecated, Some("read/terminalSelection".into())))
+    );
+    // Names it no longer accepts.
+    assert_eq!(c.tool("search/searchResults").map(|t| t.status), Some(Status::Removed));
+    // Retired models name a current replacement.
+    let m = c.model("GPT-5").expect("GPT-5");
+    assert_eq!(
+        (m.status, m.replacement.as_deref(), m.since.as_deref()),
+        (Status::Removed, Some("GPT-5.2"), Some("2026-02-17"))
+    );
+    assert_eq!(c.model("Claude Sonnet 5").map(|m| m.status), Some(Status::Current));
 }
 
 #[test]
