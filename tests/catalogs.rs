@@ -112,7 +112,6 @@ fn every_regex_compiles_and_matches_documented_examples() {
     assert!(!matches(&mcp(Dialect::Claude), "Read"));
     assert!(matches(&mcp(Dialect::Factory), "github___search_code"));
     assert!(matches(&mcp(Dialect::Factory), "context7___resolve-library-id"));
-    assert!(matches(&mcp(Dialect::Factory), "mcp__linear__list_issues"));
     assert!(!matches(&mcp(Dialect::Factory), "Execute"));
     assert!(matches(&mcp(Dialect::Copilot), "github/*"));
     assert!(matches(&mcp(Dialect::Copilot), "playwright/browser_click"));
@@ -126,6 +125,8 @@ fn every_regex_compiles_and_matches_documented_examples() {
     for (d, foreign) in [
         (Dialect::Claude, "github___search_code"),
         (Dialect::Factory, "linear__list_issues"),
+        // Factory's CLI (v0.225.2) registers MCP tools as `<server>___<tool>` only; Claude's spelling is no ID.
+        (Dialect::Factory, "mcp__linear__list_issues"),
         (Dialect::Copilot, "mcp__github__search_code"),
         (Dialect::Opencode, "mcp__github__search_code"),
         (Dialect::Opencode, "github/*"),
@@ -322,26 +323,37 @@ fn factory_current_tools_are_the_documented_table() {
     let mut current: Vec<&str> =
         c.tools.iter().filter(|t| t.status == Status::Current).map(|t| t.name.as_str()).collect();
     current.sort_unstable();
-    let mut expected = vec![
-        "Read",
-        "LS",
-        "Grep",
-        "Glob",
-        "Create",
-        "Edit",
-        "ApplyPatch",
-        "Execute",
-        "WebSearch",
-        "FetchUrl",
+    // The documented custom-droid table, `TodoWrite` and `Skill` (added to every droid), and the registered
+    // tools the CLI's droid validator (v0.225.2) also accepts.
+    let table = ["Read", "LS", "Grep", "Glob", "Create", "Edit", "ApplyPatch", "Execute", "WebSearch", "FetchUrl"];
+    let mut expected = table.to_vec();
+    expected.extend([
         "TodoWrite",
-    ];
+        "Skill",
+        "ToolSearch",
+        "TaskOutput",
+        "TaskStop",
+        "Loop",
+        "ConnectorSearch",
+        "GenerateImage",
+    ]);
     expected.sort_unstable();
     assert_eq!(current, expected);
-    assert_eq!(c.tool("MultiEdit").map(|t| t.status), Some(Status::Removed));
-    assert_eq!(c.tool("Task").map(|t| t.status), Some(Status::Unavailable));
-    // Every categorised tool is current, and the categories cover the table except TodoWrite.
-    let in_categories: usize = c.categories.iter().map(|cat| cat.tools.len()).sum();
-    assert_eq!(in_categories, expected.len() - 1);
+    // The CLI still accepts `MultiEdit` and gives the droid `Edit` instead.
+    assert_eq!(
+        c.tool("MultiEdit").map(|t| (t.status, t.replacement.as_deref())),
+        Some((Status::Deprecated, Some("Edit")))
+    );
+    for t in ["Task", "AskUser", "GenerateDroid", "ExitSpecMode"] {
+        assert_eq!(c.tool(t).map(|t| t.status), Some(Status::Unavailable), "{t}");
+    }
+    // The categories cover exactly the documented table.
+    let mut in_categories: Vec<&str> =
+        c.categories.iter().flat_map(|cat| cat.tools.iter().map(String::as_str)).collect();
+    in_categories.sort_unstable();
+    let mut table = table.to_vec();
+    table.sort_unstable();
+    assert_eq!(in_categories, table);
 }
 
 #[test]
@@ -353,11 +365,19 @@ fn factory_reasoning_levels_are_values_of_reasoning_effort() {
             assert!(key.values.contains(r), "factory: model {} has unknown reasoning level {r}", m.id);
         }
     }
-    assert!(c
-        .models
-        .iter()
-        .filter(|m| !m.alias && m.status == Status::Current)
-        .all(|m| { m.id == "claude-opus-4-8-fast" || !m.reasoning.is_empty() }));
+    assert!(c.models.iter().filter(|m| !m.alias && m.status == Status::Current).all(|m| !m.reasoning.is_empty()));
+    // Checked against the models table and the CLI's model registry (v0.225.2).
+    let levels =
+        |id: &str| c.model(id).map(|m| m.reasoning.join(" ")).unwrap_or_else(|| panic!("factory: no model {id}"));
+    assert_eq!(levels("claude-opus-4-7"), "off low medium high xhigh max");
+    assert_eq!(levels("claude-opus-4-8-fast"), "off low medium high xhigh max");
+    assert_eq!(levels("claude-opus-4-6"), "off low medium high max");
+    assert_eq!(levels("gpt-5.4"), "low medium high xhigh");
+    for (id, replacement) in [("claude-opus-4-7-fast", "claude-opus-4-7"), ("claude-opus-4-6-fast", "claude-opus-4-6")]
+    {
+        let m = c.model(id).unwrap_or_else(|| panic!("factory: no model {id}"));
+        assert_eq!((m.status, m.replacement.as_deref()), (Status::Deprecated, Some(replacement)), "{id}");
+    }
 }
 
 #[test]

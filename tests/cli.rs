@@ -347,8 +347,11 @@ fn json_output_on_the_examples_of_every_dialect() {
     for dir in [".claude/agents/", ".factory/droids/", ".github/agents/", ".opencode/agents/"] {
         assert!(rows.iter().any(|r| r.starts_with(&format!("examples/{dir}"))), "no diagnostics in {dir}");
     }
-    // The seed droid: MultiEdit and Task on line 5 (0-based 4) at their exact columns.
-    assert!(rows.contains(&"examples/.factory/droids/senior-backend-developer.md 4:57-4:66 error removed-tool".into()));
+    // The seed droid: MultiEdit (deprecated: Factory's CLI gives the droid `Edit` instead) and Task on line 5
+    // (0-based 4) at their exact columns.
+    assert!(
+        rows.contains(&"examples/.factory/droids/senior-backend-developer.md 4:57-4:66 info deprecated-tool".into())
+    );
     assert!(rows
         .contains(&"examples/.factory/droids/senior-backend-developer.md 4:119-4:123 error unavailable-tool".into()));
     insta::assert_snapshot!("examples_json", rows.join("\n"));

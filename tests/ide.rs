@@ -100,7 +100,9 @@ fn droid_flow_list_offers_factory_tools() {
     assert!(l.contains(&"Execute") && l.contains(&"FetchUrl"), "{l:?}");
     assert!(!l.contains(&"Bash"), "a Claude tool offered to a droid");
     assert!(!l.contains(&"Read"), "an already listed tool offered again");
-    assert!(!l.contains(&"Task") && !l.contains(&"MultiEdit"), "unavailable or removed tools offered");
+    assert!(!l.contains(&"Task") && !l.contains(&"GenerateDroid"), "unavailable tools offered");
+    // `MultiEdit` is deprecated (Factory's CLI gives the droid `Edit` instead): offered struck through, last.
+    assert!(c.iter().any(|x| x.label == "MultiEdit" && x.deprecated), "MultiEdit offered as deprecated");
     // Outside quotes, the item is written in the list's quoting style.
     assert_eq!(accept(&text, find(&c, "Execute")), "---\nname: x\ntools: [\"Read\", \"Execute\"]\n---\nBody\n");
     assert_eq!(find(&c, "Execute").kind, CompletionKind::Tool);
@@ -173,9 +175,9 @@ fn empty_tools_value_uses_the_dialects_shape() {
     assert!(labels(&c).contains(&"read-only"), "Factory categories are offered for a whole value");
     let (text, c) = complete(CLAUDE, "---\ntools:$0\n---\n");
     assert_eq!(accept(&text, find(&c, "Read")), "---\ntools: Read\n---\n");
-    // Factory has no comma strings: a first word starts a list; a category stays a word.
+    // Factory's CLI (v0.225.2) splits a comma string, so a first word stays a word, as a category does.
     let (text, c) = complete(DROID, "---\ntools: Re$0\n---\n");
-    assert_eq!(accept(&text, find(&c, "Read")), "---\ntools: [\"Read\"]\n---\n");
+    assert_eq!(accept(&text, find(&c, "Read")), "---\ntools: Read\n---\n");
     assert_eq!(accept(&text, find(&c, "read-only")), "---\ntools: read-only\n---\n");
 }
 
