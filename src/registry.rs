@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn dialect_severities_come_from_the_data() {
-        for c in [RuleCode::UnknownTool, RuleCode::ForeignTool, RuleCode::UnknownModel, RuleCode::NameFormat] {
+        for c in [RuleCode::UnknownTool, RuleCode::ForeignTool, RuleCode::UnknownModel] {
             assert_eq!(c.info().default_severity(Some("factory")), Severity::Error, "{c}");
             assert_eq!(c.info().default_severity(Some("claude")), Severity::Warning, "{c}");
             assert_eq!(c.info().default_severity(None), Severity::Warning, "{c}");
