@@ -102,6 +102,8 @@ pub struct ToolSpec {
     pub reason: Option<String>,
     /// Other spellings the loader accepts (matched case-insensitively when the dialect's tool names are).
     pub aliases: Vec<String>,
+    /// True when the loader gives the tool to every agent, listed or not (Factory's `TodoWrite`).
+    pub always_granted: bool,
     pub source: Option<String>,
 }
 

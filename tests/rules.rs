@@ -435,3 +435,14 @@ fn model_typos() {
         &format!("---\nname: reviewer\ndescription: x\nmodel: claude-opus-4-9\n---{BODY}"),
     );
 }
+
+/// Factory adds `TodoWrite` and `Skill` to every droid (the CLI's `ensureHiddenTools`), so a body
+/// that mentions them needs no grant; another tool it mentions still does.
+#[test]
+fn droid_tools_granted_to_every_droid_need_no_grant() {
+    let text = "---\nname: reviewer\ndescription: Reviews code\nmodel: inherit\ntools: [\"Read\"]\n---\nTrack steps with TodoWrite, load a Skill, search with Grep.\n";
+    let diags = check_at(DROID, text);
+    let named: Vec<_> =
+        diags.iter().filter(|d| d.code == "body-tool-not-granted").map(|d| &text[d.span.clone()]).collect();
+    assert_eq!(named, ["Grep"], "{diags:?}");
+}

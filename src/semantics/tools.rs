@@ -71,12 +71,14 @@ pub fn granted_tools(a: &Analysis, cat: &Catalog) -> Option<ToolList> {
         .filter(|l| !matches!(l.shape, Shape::Empty | Shape::Other | Shape::Map))
 }
 
-/// True when the tool list grants `name` directly, by alias, or through a category.
+/// True when the tool list grants `name` directly, by alias, or through a category, or when the
+/// loader grants it to every agent anyway.
 pub fn covers(cat: &Catalog, list: &ToolList, name: &str) -> bool {
-    list.items.iter().any(|i| {
-        let same = if cat.tools_case_insensitive { i.name.eq_ignore_ascii_case(name) } else { i.name == name };
-        same || cat.tool(&i.name).is_some_and(|t| t.name == name)
-            || cat.category(&i.name).is_some_and(|c| c.tools.iter().any(|t| t == name))
-            || i.name == "*"
-    })
+    cat.tool(name).is_some_and(|t| t.always_granted)
+        || list.items.iter().any(|i| {
+            let same = if cat.tools_case_insensitive { i.name.eq_ignore_ascii_case(name) } else { i.name == name };
+            same || cat.tool(&i.name).is_some_and(|t| t.name == name)
+                || cat.category(&i.name).is_some_and(|c| c.tools.iter().any(|t| t == name))
+                || i.name == "*"
+        })
 }
