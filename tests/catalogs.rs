@@ -399,7 +399,6 @@ fn openable_source(s: &str) -> bool {
 }
 
 #[test]
-#[ignore = "on until every catalog is re-sourced (issue 11)"]
 fn every_source_can_be_opened_and_is_dated() {
     let mut bad = Vec::new();
     let date = Regex::new(r"^\d{4}-\d{2}-\d{2}$").unwrap();

@@ -290,9 +290,9 @@ fn claude_task_tools() {
 #[test]
 fn claude_conditions_follow_the_teams_version() {
     let text = format!("---\nname: tracker\ndescription: x\ntools: Read, TodoWrite, TaskCreate, CronCreate\n---{BODY}");
-    // 2.1.100: TodoWrite not yet deprecated (v2.1.142), subagents not yet backgrounded by default
+    // 2.1.18: TodoWrite not yet deprecated (v2.1.19), subagents not yet backgrounded by default
     // (v2.1.198), the Task tools not yet off on new models (v2.1.233).
-    let d = check_with_policy(CLAUDE, &text, "products:\n  claude-code: \"2.1.100\"\n");
+    let d = check_with_policy(CLAUDE, &text, "products:\n  claude-code: \"2.1.18\"\n");
     let d: Vec<_> = d.into_iter().filter(|d| d.code != "recommended-section").collect();
     assert!(d.is_empty(), "{}", render(&text, &d));
     // 2.1.250 with `background: true`: `LSP` is kept only since v2.1.280.

@@ -117,6 +117,28 @@ pub(super) fn check(cx: &mut Ctx) {
             }
             continue;
         }
+        // A near miss of a retired or deprecated id: say so, and offer its replacement.
+        let retired_typo = cat
+            .models
+            .iter()
+            .filter(|x| !current.contains(&x.id.as_str()))
+            .find(|x| typo_of(bare, [x.id.as_str()]).is_some());
+        if let Some(spec) = retired_typo {
+            let what = if spec.status == Status::Deprecated { "deprecated" } else { "retired" };
+            let (then, f) = match &spec.replacement {
+                Some(r) => {
+                    (format!("; use `{r}`"), Some(fix(format!("Replace with `{r}`"), span.clone(), r.clone(), false)))
+                }
+                None => (String::new(), None),
+            };
+            let msg =
+                format!("unknown model `{m}` for {}; did you mean `{}`? It is {what}{then}", dialect.a_noun(), spec.id);
+            let sev = cx.default_severity(RuleCode::UnknownModel).min(Severity::Warning);
+            if let Some(d) = cx.emit_at(RuleCode::UnknownModel, sev, span.clone(), msg) {
+                d.fixes.extend(f);
+            }
+            continue;
+        }
         let suggestion = did_you_mean(&m, current.iter().copied()).map(str::to_string);
         // OpenCode takes any `provider/model` its providers serve: the catalog cannot list them all.
         if pattern_ok && dialect == Dialect::Opencode {
