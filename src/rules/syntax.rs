@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{fix, Ctx};
 use crate::diagnostic::Severity;
+use crate::dialect::Dialect;
 use crate::loader::{self, Case};
 use crate::registry::RuleCode;
 use crate::syntax::ProblemKind;
@@ -155,10 +156,16 @@ pub(super) fn check(cx: &mut Ctx) {
             let first_line_end = text.find(['\n', '\r']).unwrap_or(text.len());
             let span = parsed.bom..first_line_end.max(parsed.bom);
             let noun = detected.dialect.a_noun();
+            let then = match detected.dialect {
+                Dialect::Claude => "; Claude Code skips a file without one",
+                Dialect::Factory => "; Factory loads it with every field dropped: every tool, the whole file as its prompt",
+                Dialect::Copilot => "; GitHub refuses an agent without a `description`",
+                Dialect::Opencode => "; OpenCode loads it with the whole file as its prompt and no description",
+            };
             cx.emit(
                 RuleCode::MissingFrontmatter,
                 span,
-                format!("{noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...)"),
+                format!("{noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...){then}"),
             );
         }
         Some(fm) => {
