@@ -1,8 +1,8 @@
 //! The language server (`agentls lsp`), over stdio. All LSP types live under this module.
 //!
 //! Layout: `server` routes each LSP method (decode → engine → encode): one helper looks up the
-//! document and runs the engine behind the panic guard on tokio's blocking pool, never on the
-//! runtime's async workers, so a slow analysis cannot stall the protocol; `features` holds the
+//! document and runs the engine behind the panic guard on the `engine_thread`, never on the
+//! thread that runs the protocol, so a slow analysis cannot stall it; `features` holds the
 //! synchronous body of each request; `store` keeps the open documents
 //! (snapshots of text, line index and version, edited in place); `session` keeps client flags,
 //! settings and cached policies; `proto` does every conversion between engine types and LSP
@@ -17,6 +17,7 @@
 
 mod capabilities;
 mod config;
+mod engine_thread;
 mod features;
 mod proto;
 mod server;
@@ -35,7 +36,10 @@ use tower_lsp_server::{LspService, Server};
 /// Serves LSP on stdin/stdout until `exit`; returns the process exit code: 0 when `shutdown`
 /// came before `exit` (or before stdin closed), 1 otherwise, as the specification asks.
 pub fn run() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).build() {
+    // One thread runs the protocol (decoding, routing, encoding) and the engine thread runs the
+    // engine; tokio's blocking pool reads stdin and writes stdout. Async worker threads would
+    // only add a thread hop to every message (see `engine_thread`).
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("agentls: cannot start the async runtime: {e}");
@@ -55,9 +59,19 @@ where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
+    let engine = match engine_thread::EngineThread::start() {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("agentls: cannot start the engine thread: {e}");
+            return 1;
+        }
+    };
+    // The engine thread's first job, while the client and server exchange `initialize` and the
+    // first documents arrive, so that the first check does not wait for it.
+    engine.run(crate::engine::warm_up);
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let builder = LspService::build(move |client| server::Backend::new(client, flag))
+    let builder = LspService::build(move |client| server::Backend::new(client, flag, engine))
         .custom_method("agentls/documentText", server::Backend::document_text);
     #[cfg(debug_assertions)]
     let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);

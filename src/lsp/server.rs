@@ -1,15 +1,13 @@
 //! `impl LanguageServer`: a thin router. Notification handlers update the store synchronously
-//! (so edits apply in the order they were sent) and leave checking to a spawned task; request
-//! handlers go through [`Backend::with_document`]: look up the snapshot, run the matching
-//! `features` function behind the panic guard on the blocking pool, answer. Engine work never
-//! runs on the runtime's async workers, so a slow analysis cannot stall the protocol.
+//! (so edits apply in the order they were sent) and queue the check on the engine thread;
+//! request handlers go through [`Backend::with_document`]: look up the snapshot, run the matching
+//! `features` function behind the panic guard on the engine thread, answer. Engine work never
+//! runs on the thread that runs the protocol, so a slow analysis cannot stall it.
 
 use std::fmt::Display;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-
-use tokio::sync::Semaphore;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,6 +17,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::capabilities::{self, ClientFlags};
 use super::config::Options;
+use super::engine_thread::EngineThread;
 use super::features;
 use super::session::Session;
 use super::store::{self, Snapshot, Store};
@@ -48,9 +47,10 @@ pub struct Inner {
     shut_down: Arc<AtomicBool>,
     /// Messages produced during `initialize`, when the client may not receive logs yet.
     pending_logs: Mutex<Vec<(lsp::MessageType, String)>>,
-    /// Bounds how many engine jobs run at once on the blocking pool (which also serves stdin and
-    /// stdout, so it must not be the bound).
-    engine_jobs: Arc<Semaphore>,
+    /// Where engine work runs: never on the runtime's threads.
+    engine: EngineThread,
+    /// The runtime, so that a job on the engine thread can hand its result to the client.
+    runtime: tokio::runtime::Handle,
 }
 
 /// What a `features` function runs on: one document version, the settings it is checked under
@@ -105,15 +105,21 @@ fn level(typ: lsp::MessageType) -> &'static str {
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
-        let jobs = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+    /// A backend whose engine work runs on `engine`; called inside the runtime.
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, engine: EngineThread) -> Backend {
+        let for_leftovers = engine.clone();
+        // Forgotten parses are freed on the engine thread, which made them.
+        let store = Store::with_disposer(move |leftover| {
+            for_leftovers.run(move || drop(leftover));
+        });
         Backend(Arc::new(Inner {
             client,
-            store: Store::default(),
+            store,
             session: Session::default(),
             shut_down,
             pending_logs: Mutex::new(Vec::new()),
-            engine_jobs: Arc::new(Semaphore::new(jobs)),
+            engine,
+            runtime: tokio::runtime::Handle::current(),
         }))
     }
 
@@ -146,29 +152,28 @@ impl Backend {
         let result = self
             .off_async("agentls/debugPanic", |_| guard("agentls/debugPanic", || panic!("deliberate panic for testing")))
             .await;
-        self.answer(result).await
+        self.answer(result.and_then(|r| r)).await
     }
 
-    /// Runs `f` on tokio's blocking pool (at most `engine_jobs` at a time) and waits for it.
-    /// A panic that escapes `f` comes back as an error message, as [`guard`] makes it.
+    /// Runs `f` on the engine thread and waits for it. A panic that escapes `f` comes back as an
+    /// error message, as [`guard`] makes it.
     async fn off_async<T: Send + 'static>(
         &self,
         what: &'static str,
-        f: impl FnOnce(&Inner) -> Result<T, String> + Send + 'static,
+        f: impl FnOnce(&Inner) -> T + Send + 'static,
     ) -> Result<T, String> {
-        let Ok(permit) = self.engine_jobs.clone().acquire_owned().await else {
-            return Err(format!("internal error in {what}: the engine is shut down"));
-        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
         let this = self.clone();
-        let job = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            f(&this)
-        });
-        job.await.unwrap_or_else(|e| Err(format!("internal error in {what}: {e}")))
+        if !self.engine.run(move || {
+            let _ = tx.send(f(&this));
+        }) {
+            return Err(format!("internal error in {what}: the engine thread is gone"));
+        }
+        rx.await.map_err(|_| format!("internal error in {what}: the engine job panicked"))
     }
 
     /// The shared shape of every document request: looks up the document's current snapshot
-    /// (`None` when it is not open), then, off the async workers, reads the settings for it and
+    /// (`None` when it is not open), then, on the engine thread, reads the settings for it and
     /// runs `f` behind the panic guard. A newly found broken policy is shown to the user; a
     /// panic answers this request with `InternalError`.
     async fn with_document<T: Send + 'static>(
@@ -178,25 +183,40 @@ impl Backend {
         f: impl FnOnce(&Cx<'_>) -> T + Send + 'static,
     ) -> jsonrpc::Result<Option<T>> {
         let Some(snap) = self.store.get(uri) else { return Ok(None) };
-        self.on_snapshot(what, snap, f).await.map(Some)
+        let outcome = self.off_async(what, move |inner| inner.run_engine(what, &snap, f)).await;
+        self.finish(outcome.unwrap_or_else(|e| (Err(e), None))).await.map(Some)
     }
 
-    /// [`Backend::with_document`] on a snapshot already in hand.
-    async fn on_snapshot<T: Send + 'static>(
+    /// Pushes a document's diagnostics (unless the client pulls them): queues the check on the
+    /// engine thread, so the notification handler returns at once.
+    fn publish(&self, snap: Arc<Snapshot>) {
+        if self.flags().pull_diagnostics {
+            return;
+        }
+        let this = self.clone();
+        self.engine.run(move || this.publish_now(snap));
+    }
+}
+
+impl Inner {
+    /// The engine side of a document job, on the engine thread: the settings for the document,
+    /// then `f` behind the panic guard. Returns `f`'s result and the message of a newly found
+    /// broken policy, for [`Inner::finish`].
+    fn run_engine<T>(
         &self,
-        what: &'static str,
-        snap: Arc<Snapshot>,
-        f: impl FnOnce(&Cx<'_>) -> T + Send + 'static,
-    ) -> jsonrpc::Result<T> {
-        let result = self
-            .off_async(what, move |inner| {
-                let generation = inner.session.generation();
-                let (settings, news) = inner.session.settings_for(snap.path.as_deref());
-                let cx = Cx { snap: &snap, settings: &settings, flags: inner.flags(), generation };
-                Ok((guard(what, || f(&cx)), news))
-            })
-            .await;
-        let (result, news) = result.unwrap_or_else(|e| (Err(e), None));
+        what: &str,
+        snap: &Snapshot,
+        f: impl FnOnce(&Cx<'_>) -> T,
+    ) -> (Result<T, String>, Option<String>) {
+        let generation = self.session.generation();
+        let (settings, news) = self.session.settings_for(snap.path.as_deref());
+        let cx = Cx { snap, settings: &settings, flags: self.flags(), generation };
+        (guard(what, || f(&cx)), news)
+    }
+
+    /// The protocol side of a document job: shows a newly broken policy, then answers with the
+    /// result (an error is logged and becomes `InternalError`).
+    async fn finish<T>(&self, (result, news): (Result<T, String>, Option<String>)) -> jsonrpc::Result<T> {
         if let Some(msg) = news {
             self.log(lsp::MessageType::WARNING, &msg).await;
             self.client.show_message(lsp::MessageType::WARNING, format!("agentls: {msg}")).await;
@@ -204,39 +224,29 @@ impl Backend {
         self.answer(result).await
     }
 
-    /// Pushes a document's diagnostics (unless the client pulls them), from a task of its own so
-    /// the notification handler returns at once.
-    fn publish(&self, snap: Arc<Snapshot>) {
-        if self.flags().pull_diagnostics {
-            return;
-        }
-        self.spawn(|this| async move { this.publish_now(snap).await });
-    }
-
-    async fn publish_now(&self, snap: Arc<Snapshot>) {
+    /// On the engine thread: checks `snap` and publishes its diagnostics, handing them to the
+    /// client's queue directly (no async task in between).
+    fn publish_now(&self, snap: Arc<Snapshot>) {
         // A newer change (or a close) may have landed meanwhile; it publishes for itself. Checked
         // before the work too, so a burst of keystrokes in a large file checks only what is current.
         if !self.store.is_current(&snap) {
             return;
         }
-        let this = self.clone();
-        let for_check = snap.clone();
-        let diagnostics = move |cx: &Cx<'_>| {
-            this.store
-                .is_current(&for_check)
-                .then(|| features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags))
-        };
-        let Ok(Some(diags)) = self.on_snapshot("diagnostics", snap.clone(), diagnostics).await else {
-            return;
-        };
-        if !self.store.is_current(&snap) {
-            return;
-        }
-        self.client.publish_diagnostics(snap.uri.clone(), diags, Some(snap.version)).await;
+        let outcome = self.run_engine("diagnostics", &snap, |cx| {
+            features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags)
+        });
+        // Let go of the snapshot before the client can see its diagnostics: the client's next
+        // edit then finds nobody holding it and edits it in place instead of copying it.
+        let (uri, version, checked) = (snap.uri.clone(), snap.version, Arc::downgrade(&snap));
+        drop(snap);
+        self.runtime.block_on(async {
+            let Ok(diags) = self.finish(outcome).await else { return };
+            if self.store.is_still_current(&uri, &checked) {
+                self.client.publish_diagnostics(uri, diags, Some(version)).await;
+            }
+        });
     }
-}
 
-impl Inner {
     fn flags(&self) -> ClientFlags {
         self.session.flags()
     }
@@ -409,8 +419,6 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        // While the client sends its first documents, so that the first check does not wait.
-        tokio::task::spawn_blocking(crate::engine::warm_up);
         self.spawn(|this| async move { this.after_initialized().await });
     }
 
