@@ -512,13 +512,20 @@ fn main() -> ExitCode {
     if args.only_big {
         let mut opens = Vec::new();
         let mut all_edits = Vec::new();
+        let mut peaks = Vec::new();
         for _ in 0..args.runs {
-            let (open, edits, _) = big_droid(&args.server, &ws, args.big_bytes);
+            let (open, edits, peak) = big_droid(&args.server, &ws, args.big_bytes);
             opens.push(open);
             all_edits.extend(edits);
+            peaks.extend(peak);
         }
         row(&format!("open → diagnostics, {size} droid"), &stats(opens), open_target(args.big_bytes));
         row(&format!("edit → diagnostics, {size} droid"), &stats(all_edits), "≤ 100 ms");
+        if let (Some(lo), Some(hi)) = (peaks.iter().min(), peaks.iter().max()) {
+            let mib = |k: u64| k as f64 / 1024.0;
+            println!();
+            println!("peak memory (VmHWM), {size} droid open and edited: {:.1}–{:.1} MiB", mib(*lo), mib(*hi));
+        }
         return ExitCode::SUCCESS;
     }
     if args.only_seed {
