@@ -17,7 +17,6 @@ use std::sync::mpsc;
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The queue of the engine thread. The thread ends when the last handle is dropped.
-#[derive(Clone)]
 pub struct EngineThread {
     queue: mpsc::Sender<Job>,
 }

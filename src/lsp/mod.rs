@@ -66,9 +66,6 @@ where
             return 1;
         }
     };
-    // The engine thread's first job, while the client and server exchange `initialize` and the
-    // first documents arrive, so that the first check does not wait for it.
-    engine.run(crate::engine::warm_up);
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let builder = LspService::build(move |client| server::Backend::new(client, flag, engine))

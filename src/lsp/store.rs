@@ -58,12 +58,10 @@ impl Snapshot {
         Snapshot { uri, path, version, text, index, parsed: OnceLock::new(), checked: Mutex::new(None) }
     }
 
-    /// Forgets what was derived from the text, before the text changes; returns it, for the
-    /// store's disposer.
-    fn forget_derived(&mut self) -> Option<Leftover> {
-        let parsed = self.parsed.take();
-        let checked = self.checked.get_mut().unwrap_or_else(PoisonError::into_inner).take();
-        (parsed.is_some() || checked.is_some()).then(|| Box::new((parsed, checked)) as Leftover)
+    /// Forgets what was derived from the text, before the text changes.
+    fn forget_derived(&mut self) {
+        self.parsed = OnceLock::new();
+        *self.checked.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// Runs `f` on the engine's analysis of this version under `settings`, resolved from the
@@ -136,17 +134,9 @@ pub fn path_of(uri: &lsp::Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
-/// Something the store no longer needs (a forgotten parse, a closed document), handed to the
-/// disposer to be dropped.
-pub type Leftover = Box<dyn Send>;
-
 #[derive(Default)]
 pub struct Store {
     docs: Mutex<HashMap<lsp::Uri, Document>>,
-    /// Where leftovers go; `None` drops them at once. The server sends them to the engine thread,
-    /// which made the parses: a large parse is many allocations, and freeing them there keeps
-    /// that work off the protocol thread and frees each on the thread that allocated it.
-    dispose: Option<Box<dyn Fn(Leftover) + Send + Sync>>,
 }
 
 impl Store {
@@ -156,26 +146,11 @@ impl Store {
         self.docs.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// A store that hands what it no longer needs to `dispose` instead of dropping it.
-    pub fn with_disposer(dispose: impl Fn(Leftover) + Send + Sync + 'static) -> Store {
-        Store { docs: Mutex::default(), dispose: Some(Box::new(dispose)) }
-    }
-
-    fn dispose(&self, leftover: Leftover) {
-        match &self.dispose {
-            Some(dispose) => dispose(leftover),
-            None => drop(leftover),
-        }
-    }
-
     /// Opens (or reopens, replacing) a document.
     pub fn open(&self, uri: lsp::Uri, version: i32, text: String) -> Arc<Snapshot> {
         let path = path_of(&uri);
         let snapshot = Arc::new(Snapshot::new(uri.clone(), path, version, text));
-        let old = self.lock().insert(uri, Document { snapshot: snapshot.clone() });
-        if let Some(old) = old {
-            self.dispose(Box::new(old.snapshot));
-        }
+        self.lock().insert(uri, Document { snapshot: snapshot.clone() });
         snapshot
     }
 
@@ -195,7 +170,7 @@ impl Store {
         }
         // Copies the snapshot only if a reader still holds it.
         let snap = Arc::make_mut(&mut doc.snapshot);
-        let leftover = snap.forget_derived();
+        snap.forget_derived();
         snap.version = version;
         for change in changes {
             match change.range {
@@ -212,19 +187,12 @@ impl Store {
                 }
             }
         }
-        let snap = doc.snapshot.clone();
-        drop(docs);
-        if let Some(leftover) = leftover {
-            self.dispose(leftover);
-        }
-        Ok(snap)
+        Ok(doc.snapshot.clone())
     }
 
     /// Closes a document; false if it was not open.
     pub fn close(&self, uri: &lsp::Uri) -> bool {
-        let Some(doc) = self.lock().remove(uri) else { return false };
-        self.dispose(Box::new(doc.snapshot));
-        true
+        self.lock().remove(uri).is_some()
     }
 
     pub fn get(&self, uri: &lsp::Uri) -> Option<Arc<Snapshot>> {
@@ -325,21 +293,5 @@ mod tests {
         assert_eq!(next.text.as_ptr(), text_at);
         assert!(!store.is_still_current(&uri, &checked));
         assert!(store.is_still_current(&uri, &Arc::downgrade(&next)));
-    }
-
-    #[test]
-    fn forgotten_parses_and_closed_documents_go_to_the_disposer() {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let store = Store::with_disposer(move |leftover| tx.send(leftover).unwrap());
-        let uri = lsp::Uri::from_str("file:///w/.factory/droids/a.md").unwrap();
-        let snap = store.open(uri.clone(), 1, "---\nname: a\n---\n".into());
-        snap.with_analysis(&Settings::default(), |_| ());
-        drop(snap);
-        store.change(&uri, 2, &[change(0, 0, 0, 0, "x")], Encoding::Utf16).unwrap();
-        assert_eq!(rx.try_iter().count(), 1, "the parse of version 1");
-        store.change(&uri, 3, &[change(0, 0, 0, 1, "")], Encoding::Utf16).unwrap();
-        assert_eq!(rx.try_iter().count(), 0, "version 2 was never parsed");
-        assert!(store.close(&uri));
-        assert_eq!(rx.try_iter().count(), 1, "the closed document");
     }
 }
