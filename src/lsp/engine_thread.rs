@@ -1,15 +1,15 @@
-//! The engine thread: one OS thread of the server's own that runs every piece of engine work
-//! (checking a document, answering a document request), one job at a time, in the order the
-//! jobs were queued. The async runtime only moves messages, so a slow analysis never stalls the
-//! protocol; it delays only the engine work queued behind it.
+//! The engine thread: one OS thread of the server's own that runs the engine work on large
+//! documents (checking one, answering a request about one), one job at a time, in the order the
+//! jobs were queued, so a slow analysis never stalls the protocol; it delays only the engine work
+//! queued behind it. Small documents are checked on the protocol thread (see
+//! `server::INLINE_MAX_BYTES`): their check is cheaper than the hand-off.
 //!
-//! Why one dedicated thread rather than tokio's blocking pool (measured with lspbench against the
-//! pool, see docs/performance.md, 2026-12-02): a job reaches a thread that is already waiting for
-//! it with one wake-up, where the pool needed a spawned task, a semaphore permit and a join
-//! handle, three wake-ups per keystroke; and the parse and check of every version are made by the
-//! same thread, so its allocator reuses one set of pages instead of each pool thread keeping its
-//! own (the 1 MB droid peaked at 55 MiB on the pool, 34 MiB on one thread). Jobs of different
-//! documents queue behind each other, as they did when the server checked on its main thread.
+//! Why one dedicated thread rather than tokio's blocking pool (measured with lspbench, see
+//! docs/performance.md, 2026-12-02): a job reaches a thread that is already waiting for it with
+//! one wake-up, where the pool needed a spawned task, a semaphore permit and a join handle; and
+//! every parse of a large file is made by the same thread, so its allocator reuses one set of
+//! pages instead of each pool thread keeping its own (the 1 MB droid peaked at 55 MiB on the
+//! pool, 35 MiB here, 34 MiB before the pool).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;

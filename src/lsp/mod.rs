@@ -1,8 +1,9 @@
 //! The language server (`agentls lsp`), over stdio. All LSP types live under this module.
 //!
 //! Layout: `server` routes each LSP method (decode → engine → encode): one helper looks up the
-//! document and runs the engine behind the panic guard on the `engine_thread`, never on the
-//! thread that runs the protocol, so a slow analysis cannot stall it; `features` holds the
+//! document and runs the engine behind the panic guard, on the protocol thread for a small
+//! document and on the `engine_thread` for a large one, so a slow analysis cannot stall the
+//! protocol; `features` holds the
 //! synchronous body of each request; `store` keeps the open documents
 //! (snapshots of text, line index and version, edited in place); `session` keeps client flags,
 //! settings and cached policies; `proto` does every conversion between engine types and LSP
@@ -36,9 +37,10 @@ use tower_lsp_server::{LspService, Server};
 /// Serves LSP on stdin/stdout until `exit`; returns the process exit code: 0 when `shutdown`
 /// came before `exit` (or before stdin closed), 1 otherwise, as the specification asks.
 pub fn run() -> i32 {
-    // One thread runs the protocol (decoding, routing, encoding) and the engine thread runs the
-    // engine; tokio's blocking pool reads stdin and writes stdout. Async worker threads would
-    // only add a thread hop to every message (see `engine_thread`).
+    // One thread runs the protocol (decoding, routing, encoding, and the engine on small
+    // documents), the engine thread runs the engine on large ones, tokio's blocking pool reads
+    // stdin and writes stdout. Async worker threads would only add a thread hop to every message:
+    // the transport's task and tower-lsp-server's loop then ran on different threads.
     let runtime = match tokio::runtime::Builder::new_current_thread().build() {
         Ok(rt) => rt,
         Err(e) => {
