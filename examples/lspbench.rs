@@ -1,7 +1,7 @@
 //! End-to-end latency and memory of the language server, measured from the client's side:
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example lspbench [-- --server PATH] [--runs N] [--only-big] [--big-bytes N]
+//! cargo build --release && cargo run --release --example lspbench [-- --server PATH] [--runs N] [--only-big | --only-seed] [--big-bytes N]
 //! ```
 //!
 //! It starts `agentls lsp` (by default the `agentls` binary next to this example's target folder,
@@ -15,6 +15,9 @@
 //! - peak memory (VmHWM) with 100 generated agent files open;
 //! - open → diagnostics and edit → diagnostics on a large droid, 1 MiB by default (`--big-bytes N`
 //!   sets its size; `--only-big` runs just this part, `--runs` times, each in a fresh server).
+//!
+//! `--only-seed` runs just the typing session with completion and hover, `--runs` times, each in
+//! a fresh server, and reports the pooled latencies (for comparing two servers on a noisy machine).
 //!
 //! The client advertises no pull diagnostics (so the server pushes), no `workspace/configuration`
 //! and no file watching, and speaks UTF-16 positions like most editors.
@@ -308,6 +311,8 @@ struct Args {
     runs: usize,
     /// Runs only the large droid section (for profiling the large-file path).
     only_big: bool,
+    /// Runs only the seed's typing session with completion and hover, `runs` times.
+    only_seed: bool,
     /// Size of the large droid.
     big_bytes: usize,
 }
@@ -341,19 +346,20 @@ fn parse_args() -> Result<Args, String> {
         .and_then(|p| Some(p.parent()?.parent()?.join("agentls")))
         .filter(|p| p.is_file())
         .unwrap_or_else(|| PathBuf::from("target/release/agentls"));
-    let mut args = Args { server: default, runs: 20, only_big: false, big_bytes: BIG_BYTES };
+    let mut args = Args { server: default, runs: 20, only_big: false, only_seed: false, big_bytes: BIG_BYTES };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--server" => args.server = it.next().ok_or("--server needs a path")?.into(),
             "--runs" => args.runs = it.next().and_then(|s| s.parse().ok()).ok_or("--runs needs a number")?,
             "--only-big" => args.only_big = true,
+            "--only-seed" => args.only_seed = true,
             "--big-bytes" => {
                 args.big_bytes = it.next().and_then(|s| s.parse().ok()).ok_or("--big-bytes needs a number")?
             }
             _ => {
                 return Err(format!(
-                    "unknown argument {a}; usage: lspbench [--server PATH] [--runs N] [--only-big] [--big-bytes N]"
+                    "unknown argument {a}; usage: lspbench [--server PATH] [--runs N] [--only-big | --only-seed] [--big-bytes N]"
                 ))
             }
         }
@@ -419,6 +425,46 @@ fn typing_session(server: &mut Server, doc: &mut Doc) -> Vec<Duration> {
     lat
 }
 
+/// The typing session on the seed droid in a fresh server, then completion and hover round trips
+/// on the edited text. Returns the edit, completion and hover latencies and the peak memory.
+fn seed_session(bin: &Path, ws: &Workspace) -> (Vec<Duration>, Vec<Duration>, Vec<Duration>, Option<u64>) {
+    let mut server = Server::spawn(bin);
+    server.initialize(&ws.0);
+    let path = ws.put(".factory/droids/senior-backend-developer.md", corpus::SEED);
+    let mut doc = Doc { uri: uri(&path), text: corpus::SEED.to_string(), version: 0 };
+    server.open(&doc.uri, &doc.text);
+    let (_, n) = server.diagnostics(&doc.uri, 0);
+    eprintln!("seed opened: {n} diagnostics");
+    let lat = typing_session(&mut server, &mut doc);
+    let (remote, _) = server.request("agentls/documentText", json!({"textDocument": {"uri": doc.uri}}));
+    if let Some(t) = remote.get("text").and_then(Value::as_str) {
+        assert_eq!(t, doc.text, "the server's copy of the document diverged from the client's");
+    }
+
+    // Completion and hover round trips on the edited seed.
+    let text = doc.text.clone();
+    let complete_at =
+        [find(&text, "\"Read\"") + 3, find(&text, "\nmodel:") + 1, find(&text, "\"ApplyPatch\"") + 1, text.len()];
+    let hover_at = [find(&text, "\ndescription:") + 3, find(&text, "\"Grep\"") + 2, find(&text, "\nmodel: ") + 10];
+    let (mut comp, mut hov) = (Vec::new(), Vec::new());
+    let (mut items, mut hovers) = (0, 0);
+    for i in 0..200 {
+        let pos = position(&text, complete_at[i % complete_at.len()]);
+        let (r, d) =
+            server.request("textDocument/completion", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
+        items += r.as_array().or_else(|| r["items"].as_array()).map_or(0, Vec::len);
+        comp.push(d);
+        let pos = position(&text, hover_at[i % hover_at.len()]);
+        let (r, d) = server.request("textDocument/hover", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
+        hovers += usize::from(!r.is_null());
+        hov.push(d);
+    }
+    eprintln!("completion: {items} items in 200 requests; hover: {hovers} of 200 answered");
+    let peak = server.peak_kib();
+    server.stop();
+    (lat, comp, hov, peak)
+}
+
 /// A droid of about `bytes` bytes: open → diagnostics, then edits in the middle of the body.
 /// Returns the open latency, the edit latencies and the server's peak memory.
 fn big_droid(bin: &Path, ws: &Workspace, bytes: usize) -> (Duration, Vec<Duration>, Option<u64>) {
@@ -466,13 +512,33 @@ fn main() -> ExitCode {
     if args.only_big {
         let mut opens = Vec::new();
         let mut all_edits = Vec::new();
+        let mut peaks = Vec::new();
         for _ in 0..args.runs {
-            let (open, edits, _) = big_droid(&args.server, &ws, args.big_bytes);
+            let (open, edits, peak) = big_droid(&args.server, &ws, args.big_bytes);
             opens.push(open);
             all_edits.extend(edits);
+            peaks.extend(peak);
         }
         row(&format!("open → diagnostics, {size} droid"), &stats(opens), open_target(args.big_bytes));
         row(&format!("edit → diagnostics, {size} droid"), &stats(all_edits), "≤ 100 ms");
+        if let (Some(lo), Some(hi)) = (peaks.iter().min(), peaks.iter().max()) {
+            let mib = |k: u64| k as f64 / 1024.0;
+            println!();
+            println!("peak memory (VmHWM), {size} droid open and edited: {:.1}–{:.1} MiB", mib(*lo), mib(*hi));
+        }
+        return ExitCode::SUCCESS;
+    }
+    if args.only_seed {
+        let (mut lat, mut comp, mut hov) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..args.runs {
+            let (l, c, h, _) = seed_session(&args.server, &ws);
+            lat.extend(l);
+            comp.extend(c);
+            hov.extend(h);
+        }
+        row("edit → diagnostics, seed (typing session)", &stats(lat), "p99 ≤ 1 ms");
+        row("completion, seed", &stats(comp), "p99 ≤ 0.5 ms");
+        row("hover, seed", &stats(hov), "p99 ≤ 0.5 ms");
         return ExitCode::SUCCESS;
     }
 
@@ -485,44 +551,10 @@ fn main() -> ExitCode {
     }
     row("process start → initialize response", &stats(startup), "≤ 10 ms");
 
-    // The typing session on the seed droid.
-    let mut server = Server::spawn(&args.server);
-    server.initialize(&ws.0);
-    let path = ws.put(".factory/droids/senior-backend-developer.md", corpus::SEED);
-    let mut doc = Doc { uri: uri(&path), text: corpus::SEED.to_string(), version: 0 };
-    server.open(&doc.uri, &doc.text);
-    let (_, n) = server.diagnostics(&doc.uri, 0);
-    eprintln!("seed opened: {n} diagnostics");
-    let lat = typing_session(&mut server, &mut doc);
+    let (lat, comp, hov, seed_peak) = seed_session(&args.server, &ws);
     row("edit → diagnostics, seed (typing session)", &stats(lat), "p99 ≤ 1 ms");
-    let (remote, _) = server.request("agentls/documentText", json!({"textDocument": {"uri": doc.uri}}));
-    if let Some(t) = remote.get("text").and_then(Value::as_str) {
-        assert_eq!(t, doc.text, "the server's copy of the document diverged from the client's");
-    }
-
-    // Completion and hover round trips on the edited seed.
-    let text = doc.text.clone();
-    let complete_at =
-        [find(&text, "\"Read\"") + 3, find(&text, "\nmodel:") + 1, find(&text, "\"ApplyPatch\"") + 1, text.len()];
-    let hover_at = [find(&text, "\ndescription:") + 3, find(&text, "\"Grep\"") + 2, find(&text, "\nmodel: ") + 10];
-    let (mut comp, mut hov) = (Vec::new(), Vec::new());
-    let (mut items, mut hovers) = (0, 0);
-    for i in 0..200 {
-        let pos = position(&text, complete_at[i % complete_at.len()]);
-        let (r, d) =
-            server.request("textDocument/completion", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
-        items += r.as_array().or_else(|| r["items"].as_array()).map_or(0, Vec::len);
-        comp.push(d);
-        let pos = position(&text, hover_at[i % hover_at.len()]);
-        let (r, d) = server.request("textDocument/hover", json!({"textDocument": {"uri": doc.uri}, "position": pos}));
-        hovers += usize::from(!r.is_null());
-        hov.push(d);
-    }
-    eprintln!("completion: {items} items in 200 requests; hover: {hovers} of 200 answered");
     row("completion, seed", &stats(comp), "p99 ≤ 0.5 ms");
     row("hover, seed", &stats(hov), "p99 ≤ 0.5 ms");
-    let seed_peak = server.peak_kib();
-    server.stop();
 
     // Memory with 100 open agent files of the four dialects.
     let mut server = Server::spawn(&args.server);

@@ -1,8 +1,9 @@
 //! The language server (`agentls lsp`), over stdio. All LSP types live under this module.
 //!
 //! Layout: `server` routes each LSP method (decode → engine → encode): one helper looks up the
-//! document and runs the engine behind the panic guard on tokio's blocking pool, never on the
-//! runtime's async workers, so a slow analysis cannot stall the protocol; `features` holds the
+//! document and runs the engine behind the panic guard, on the protocol thread for a small
+//! document and on the `engine_thread` for a large one, so a slow analysis cannot stall the
+//! protocol; `features` holds the
 //! synchronous body of each request; `store` keeps the open documents
 //! (snapshots of text, line index and version, edited in place); `session` keeps client flags,
 //! settings and cached policies; `proto` does every conversion between engine types and LSP
@@ -17,6 +18,7 @@
 
 mod capabilities;
 mod config;
+mod engine_thread;
 mod features;
 mod proto;
 mod server;
@@ -35,7 +37,11 @@ use tower_lsp_server::{LspService, Server};
 /// Serves LSP on stdin/stdout until `exit`; returns the process exit code: 0 when `shutdown`
 /// came before `exit` (or before stdin closed), 1 otherwise, as the specification asks.
 pub fn run() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).build() {
+    // One thread runs the protocol (decoding, routing, encoding, and the engine on small
+    // documents), the engine thread runs the engine on large ones, tokio's blocking pool reads
+    // stdin and writes stdout. Async worker threads would only add a thread hop to every message:
+    // the transport's task and tower-lsp-server's loop then ran on different threads.
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("agentls: cannot start the async runtime: {e}");
@@ -55,9 +61,16 @@ where
     I: tokio::io::AsyncRead + Unpin + Send + 'static,
     O: tokio::io::AsyncWrite,
 {
+    let engine = match engine_thread::EngineThread::start() {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("agentls: cannot start the engine thread: {e}");
+            return 1;
+        }
+    };
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let builder = LspService::build(move |client| server::Backend::new(client, flag))
+    let builder = LspService::build(move |client| server::Backend::new(client, flag, engine))
         .custom_method("agentls/documentText", server::Backend::document_text);
     #[cfg(debug_assertions)]
     let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use tower_lsp_server::ls_types as lsp;
 
@@ -206,6 +206,14 @@ impl Store {
         self.lock().get(&snap.uri).is_some_and(|d| Arc::ptr_eq(&d.snapshot, snap))
     }
 
+    /// [`Store::is_current`] for a snapshot the caller has let go of (so that the next change can
+    /// edit it in place): true while the document `uri` still has that snapshot, unchanged.
+    /// The weak reference keeps the snapshot's allocation, so no later snapshot can share its
+    /// address.
+    pub fn is_still_current(&self, uri: &lsp::Uri, snap: &Weak<Snapshot>) -> bool {
+        self.lock().get(uri).is_some_and(|d| std::ptr::eq(Arc::as_ptr(&d.snapshot), snap.as_ptr()))
+    }
+
     /// The current version of a document, if open.
     pub fn version(&self, uri: &lsp::Uri) -> Option<i32> {
         self.lock().get(uri).map(|d| d.snapshot.version)
@@ -267,5 +275,23 @@ mod tests {
         // A change that repeats the version still makes the held snapshot outdated.
         let again = store.change(&uri, 3, &[change(0, 0, 0, 1, "")], Encoding::Utf16).unwrap();
         assert!(store.is_current(&again) && !store.is_current(&third));
+    }
+
+    #[test]
+    fn a_snapshot_let_go_of_is_edited_in_place_and_no_longer_current() {
+        let store = Store::default();
+        let uri = lsp::Uri::from_str("file:///w/.factory/droids/a.md").unwrap();
+        let mut text = String::with_capacity(64);
+        text.push_str("one\n");
+        let snap = store.open(uri.clone(), 1, text);
+        let checked = Arc::downgrade(&snap);
+        let text_at = snap.text.as_ptr();
+        drop(snap);
+        assert!(store.is_still_current(&uri, &checked));
+        let next = store.change(&uri, 2, &[change(0, 3, 0, 3, "!")], Encoding::Utf16).unwrap();
+        // Only a weak reference was left: the text moved with the snapshot instead of being copied.
+        assert_eq!(next.text.as_ptr(), text_at);
+        assert!(!store.is_still_current(&uri, &checked));
+        assert!(store.is_still_current(&uri, &Arc::downgrade(&next)));
     }
 }
