@@ -1,12 +1,15 @@
-//! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls lsp`.
+//! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls init`,
+//! `agentls lsp`.
 //!
 //! Argument parsing lives here; `check` walks and checks files, `fix` applies safe fixes,
-//! `render` prints the results as text, JSON, SARIF or GitHub workflow commands, and `explain` prints rule documentation.
+//! `render` prints the results as text, JSON, SARIF or GitHub workflow commands, `explain`
+//! prints rule documentation and `init` writes a starter policy.
 //! Exit codes: 0 when no error-severity diagnostic was found, 1 when one was, 2 on a usage or
 //! I/O error.
 
 mod check;
 mod explain;
+mod init;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -46,6 +49,12 @@ enum Command {
     },
     /// List all rules with their default severity.
     Rules,
+    /// Write a starter `.agentls.yaml` (sections at hint level only) into the current folder.
+    Init {
+        /// Replace an existing `.agentls.yaml`.
+        #[arg(long)]
+        force: bool,
+    },
     /// Run the language server on stdin/stdout.
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
@@ -128,6 +137,7 @@ pub fn main() -> i32 {
         Command::Check(args) => run_check(args),
         Command::Explain { code: Some(code) } => explain::explain(&code),
         Command::Explain { code: None } | Command::Rules => explain::list(),
+        Command::Init { force } => init::init(std::path::Path::new("."), force),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
