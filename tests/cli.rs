@@ -252,6 +252,68 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(loc["region"]["startColumn"], 1);
 }
 
+/// `--format github`: one workflow command per diagnostic, 1-based positions, the code in the
+/// title, hints only with `--hints`, and the exit code of the other formats.
+#[test]
+fn github_output_is_workflow_commands() {
+    let dir = tree();
+    write(dir.path(), ".agentls.yaml", b"tools:\n  deny: [Bash]\nbogus: true\n");
+    let o = agentls(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "::error file=.agentls.yaml,line=3,col=1,endLine=3,endColumn=6,title=agentls(policy-error)::"
+        )),
+        "{out}"
+    );
+    let command = regex::Regex::new(
+        r"^::(error|warning|notice) file=[^,:]+,line=\d+(,col=\d+)?,endLine=\d+(,endColumn=\d+)?,title=agentls\([a-z-]+\)::\S",
+    )
+    .unwrap();
+    for l in out.lines() {
+        assert!(command.is_match(l), "not a workflow command: {l}");
+    }
+    let json_count = json(&agentls(dir.path(), &["check", "--format", "json"]))["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] != "hint")
+        .count();
+    assert_eq!(out.lines().count(), json_count, "{out}");
+    let with_hints = stdout(&agentls(dir.path(), &["check", "--format", "github", "--hints"]));
+    assert!(with_hints.lines().count() > out.lines().count(), "{with_hints}");
+    assert!(with_hints.lines().any(|l| l.starts_with("::notice ")), "{with_hints}");
+}
+
+/// `agentls init` writes a starter policy that names its schema and changes no outcome: a
+/// repository whose agents pass without a policy still passes with it, with no policy problem.
+#[test]
+fn init_writes_a_starter_policy_that_passes() {
+    let dir = tree();
+    let before = json(&agentls(dir.path(), &["check", "--format", "json"]));
+    let o = agentls(dir.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = std::fs::read_to_string(dir.path().join(".agentls.yaml")).unwrap();
+    assert!(written.starts_with("# yaml-language-server: $schema=https://"), "{written}");
+    let o = agentls(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v = json(&o);
+    assert!(policy_errors(&v).is_empty(), "{v}");
+    // The same findings as with the built-in default: nothing above hint level comes from it.
+    assert_eq!(v, before);
+    assert_eq!(v["files_checked"], 6);
+    // An existing policy is kept unless --force.
+    std::fs::write(dir.path().join(".agentls.yaml"), "tools: { deny: [Bash] }\n").unwrap();
+    let o = agentls(dir.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join(".agentls.yaml")).unwrap(), "tools: { deny: [Bash] }\n");
+    let o = agentls(dir.path(), &["init", "--force"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(dir.path().join(".agentls.yaml")).unwrap(), written);
+}
+
 #[test]
 fn explain_prints_the_rule_doc() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,12 +1,15 @@
-//! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls lsp`.
+//! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls init`,
+//! `agentls lsp`.
 //!
 //! Argument parsing lives here; `check` walks and checks files, `fix` applies safe fixes,
-//! `render` prints the results as text, JSON or SARIF, and `explain` prints rule documentation.
+//! `render` prints the results as text, JSON, SARIF or GitHub workflow commands, `explain`
+//! prints rule documentation and `init` writes a starter policy.
 //! Exit codes: 0 when no error-severity diagnostic was found, 1 when one was, 2 on a usage or
 //! I/O error.
 
 mod check;
 mod explain;
+mod init;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -46,6 +49,12 @@ enum Command {
     },
     /// List all rules with their default severity.
     Rules,
+    /// Write a starter `.agentls.yaml` (sections at hint level only) into the current folder.
+    Init {
+        /// Replace an existing `.agentls.yaml`.
+        #[arg(long)]
+        force: bool,
+    },
     /// Run the language server on stdin/stdout.
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
@@ -75,7 +84,7 @@ struct CheckArgs {
     /// Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set).
     #[arg(long)]
     no_color: bool,
-    /// Also print hints (recommendations such as missing recommended sections) in text output.
+    /// Also print hints (recommendations such as missing recommended sections) in text and github output.
     #[arg(long)]
     hints: bool,
     /// Print the files that would be checked, one per line, and exit.
@@ -88,6 +97,8 @@ enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`), one per diagnostic.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +137,7 @@ pub fn main() -> i32 {
         Command::Check(args) => run_check(args),
         Command::Explain { code: Some(code) } => explain::explain(&code),
         Command::Explain { code: None } | Command::Rules => explain::list(),
+        Command::Init { force } => init::init(std::path::Path::new("."), force),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
@@ -148,7 +160,7 @@ fn run_check(args: CheckArgs) -> i32 {
         policy: args.policy,
         dialect: args.dialect.map(Dialect::from),
         fix: args.fix,
-        hide_hints: matches!(args.format, Format::Text) && !args.hints,
+        hide_hints: matches!(args.format, Format::Text | Format::Github) && !args.hints,
     };
     if args.show_files {
         return show_files(&opts);
@@ -177,6 +189,7 @@ fn run_check(args: CheckArgs) -> i32 {
         }
         Format::Json => render::json::render(report, &mut out),
         Format::Sarif => render::sarif::render(report, &mut out),
+        Format::Github => render::github::render(report, &render::github::Options { hints: args.hints }, &mut out),
     }
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`agentls check | head`) is not worth a panic; the exit code still tells.

@@ -1,6 +1,7 @@
-//! The results of a `check` run and their three renderings: text for people, JSON for scripts,
-//! SARIF for code-scanning services. Renderers are pure: they turn a [`Report`] into a string.
+//! The results of a `check` run and their renderings: text for people, JSON for scripts,
+//! SARIF for code-scanning services, workflow commands for GitHub Actions logs. Renderers are pure: they turn a [`Report`] into a string.
 
+pub mod github;
 pub mod json;
 pub mod sarif;
 pub mod text;
