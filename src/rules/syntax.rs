@@ -158,14 +158,18 @@ pub(super) fn check(cx: &mut Ctx) {
             let noun = detected.dialect.a_noun();
             let then = match detected.dialect {
                 Dialect::Claude => "; Claude Code skips a file without one",
-                Dialect::Factory => "; Factory loads it with every field dropped: every tool, the whole file as its prompt",
+                Dialect::Factory => {
+                    "; Factory loads it with every field dropped: every tool, the whole file as its prompt"
+                }
                 Dialect::Copilot => "; GitHub refuses an agent without a `description`",
                 Dialect::Opencode => "; OpenCode loads it with the whole file as its prompt and no description",
             };
             cx.emit(
                 RuleCode::MissingFrontmatter,
                 span,
-                format!("{noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...){then}"),
+                format!(
+                    "{noun} must start with YAML frontmatter (`---` on line 1, then `name:`, `description:`...){then}"
+                ),
             );
         }
         Some(fm) => {
