@@ -36,6 +36,50 @@ pub enum ValueType {
     Any,
 }
 
+impl ValueType {
+    /// The type in words, for hover and completion ("list of strings"); the one place that names
+    /// a value type (see [`ValueType::expected`] for messages and [`Catalog::type_label`] for `tools`).
+    pub fn label(self) -> &'static str {
+        match self {
+            ValueType::String => "string",
+            ValueType::Boolean => "boolean",
+            ValueType::Integer => "integer",
+            ValueType::Number => "number",
+            ValueType::Enum => "one of its values",
+            ValueType::StringList => "list of strings",
+            ValueType::StringOrList => "string or list of strings",
+            ValueType::Map => "mapping",
+            ValueType::List => "list",
+            ValueType::Tools => "tools",
+            ValueType::Model => "model id or alias",
+            ValueType::Any => "any",
+        }
+    }
+
+    /// What a value of this type is, after "expects" in a message ("a list of strings").
+    pub fn expected(self) -> String {
+        match self {
+            ValueType::Boolean => "`true` or `false`".into(),
+            ValueType::Integer => "a whole number".into(),
+            ValueType::Enum | ValueType::Any => self.label().into(),
+            t => format!("a {}", t.label()),
+        }
+    }
+}
+
+impl ToolsForm {
+    /// The shape in words, with an example, for messages and hover.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ToolsForm::FlowList => "a list (`[\"Read\", \"Grep\"]`)",
+            ToolsForm::BlockList => "a block list (`- Read` lines)",
+            ToolsForm::CommaString => "a comma-separated string (`Read, Grep`)",
+            ToolsForm::Category => "a category name",
+            ToolsForm::Map => "a mapping of tool to true/false",
+        }
+    }
+}
+
 /// Whether an entry is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -243,6 +287,15 @@ impl Catalog {
     /// The current tool of this dialect that stands for `concept`.
     pub fn tool_for_concept(&self, concept: &str) -> Option<&ToolSpec> {
         self.tools.iter().find(|t| t.concept.as_deref() == Some(concept) && t.status == Status::Current)
+    }
+
+    /// A key's type in words; for `tools`, the shapes this dialect accepts.
+    pub fn type_label(&self, ty: ValueType) -> String {
+        if ty != ValueType::Tools {
+            return ty.label().to_string();
+        }
+        let forms: Vec<&str> = self.tools_forms.iter().map(|f| f.describe()).collect();
+        format!("tools: {}", forms.join(", "))
     }
 
     pub fn is_tool_key(&self, key: &str) -> bool {

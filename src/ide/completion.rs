@@ -169,36 +169,6 @@ fn used_keys(a: &Analysis, skip: usize) -> HashSet<String> {
     used
 }
 
-fn type_name(cat: &Catalog, k: &KeySpec) -> String {
-    match k.ty {
-        ValueType::String => "string".into(),
-        ValueType::Boolean => "boolean".into(),
-        ValueType::Integer => "integer".into(),
-        ValueType::Number => "number".into(),
-        ValueType::Enum => "enum".into(),
-        ValueType::StringList => "list of strings".into(),
-        ValueType::StringOrList => "string or list".into(),
-        ValueType::Map => "mapping".into(),
-        ValueType::List => "list".into(),
-        ValueType::Tools => {
-            let forms: Vec<&str> = cat
-                .tools_forms
-                .iter()
-                .map(|f| match f {
-                    ToolsForm::FlowList => "list",
-                    ToolsForm::BlockList => "block list",
-                    ToolsForm::CommaString => "comma-separated string",
-                    ToolsForm::Category => "category",
-                    ToolsForm::Map => "map of tool to boolean",
-                })
-                .collect();
-            format!("tools ({})", forms.join(", "))
-        }
-        ValueType::Model => "model".into(),
-        ValueType::Any => "any".into(),
-    }
-}
-
 pub(super) fn key_doc(k: &KeySpec) -> String {
     let mut parts = vec![k.doc.trim_end().to_string()];
     if !k.values.is_empty() {
@@ -276,7 +246,7 @@ fn keys(a: &Analysis, k: &KeyCtx) -> Vec<Completion> {
         } else {
             (format!("{}:{}", spec.name, value_snippet(a, cat, spec)), true)
         };
-        let mut detail = type_name(cat, spec);
+        let mut detail = cat.type_label(spec.ty);
         if spec.required {
             detail.push_str(", required");
         }

@@ -142,7 +142,7 @@ fn key_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str) -> String
     if spec.required {
         head.push_str(" · required");
     }
-    let ty = format!("Type: {}", type_label(cat, spec));
+    let ty = format!("Type: {}", cat.type_label(spec.ty));
     let kinds = if spec.kinds.is_empty() {
         String::new()
     } else if a.detected.is_some_and(|d| !crate::semantics::keys::applies(spec, d.kind)) {
@@ -151,37 +151,6 @@ fn key_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str) -> String
         format!("\n\nRead in {} files.", spec.kinds.join(", "))
     };
     format!("{head}\n\n{ty}{kinds}\n\n{}", key_doc(spec))
-}
-
-fn type_label(cat: &Catalog, spec: &catalog::KeySpec) -> String {
-    use catalog::ValueType as T;
-    match spec.ty {
-        T::String => "string".into(),
-        T::Boolean => "boolean".into(),
-        T::Integer => "integer".into(),
-        T::Number => "number".into(),
-        T::Enum => "one of its values".into(),
-        T::StringList => "list of strings".into(),
-        T::StringOrList => "string or list of strings".into(),
-        T::Map => "mapping".into(),
-        T::List => "list".into(),
-        T::Tools => {
-            let forms: Vec<&str> = cat
-                .tools_forms
-                .iter()
-                .map(|f| match f {
-                    catalog::ToolsForm::FlowList => "a list `[\"Read\", \"Grep\"]`",
-                    catalog::ToolsForm::BlockList => "a block list (`- Read` lines)",
-                    catalog::ToolsForm::CommaString => "a comma-separated string `Read, Grep`",
-                    catalog::ToolsForm::Category => "a category name",
-                    catalog::ToolsForm::Map => "a map of tool to `true`/`false`",
-                })
-                .collect();
-            format!("tools: {}", forms.join(", "))
-        }
-        T::Model => "model id or alias".into(),
-        T::Any => "any".into(),
-    }
 }
 
 /// What the policy says about granting a tool.

@@ -155,18 +155,7 @@ fn check_value(cx: &mut Ctx, spec: &KeySpec, v: &Node, text: &str) {
         }
     }
     if !ok {
-        let want = match spec.ty {
-            ValueType::String => "a string",
-            ValueType::Boolean => "`true` or `false`",
-            ValueType::Integer => "a whole number",
-            ValueType::Number => "a number",
-            ValueType::Enum => "one of its values",
-            ValueType::StringList => "a list of strings",
-            ValueType::StringOrList => "a string or a list",
-            ValueType::Map => "a mapping",
-            ValueType::List => "a list",
-            _ => "another type",
-        };
+        let want = spec.ty.expected();
         let found = v.type_name();
         let mut fixes = Vec::new();
         if spec.ty == ValueType::Boolean && is_str {

@@ -83,18 +83,8 @@ fn form_of(list: &ToolList, cat: &Catalog) -> Option<ToolsForm> {
     }
 }
 
-fn form_name(f: ToolsForm) -> &'static str {
-    match f {
-        ToolsForm::FlowList => "a list (`[\"Read\", \"Grep\"]`)",
-        ToolsForm::BlockList => "a block list (`- Read` lines)",
-        ToolsForm::CommaString => "a comma-separated string (`Read, Grep`)",
-        ToolsForm::Category => "a category name",
-        ToolsForm::Map => "a mapping of tool to true/false",
-    }
-}
-
 fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_span: &Span, list: &ToolList) {
-    let accepted = || cat.tools_forms.iter().map(|f| form_name(*f)).collect::<Vec<_>>().join(" or ");
+    let accepted = || cat.tools_forms.iter().map(|f| f.describe()).collect::<Vec<_>>().join(" or ");
     match list.shape {
         Shape::Other => {
             let v = cx.text[list.span.clone()].trim().to_string();
@@ -126,7 +116,7 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
                 cx.emit(
                     RuleCode::ToolsForm,
                     list.span.clone(),
-                    format!("{} reads `{key}` as {}, not as {}", dialect.a_noun(), accepted(), form_name(form)),
+                    format!("{} reads `{key}` as {}, not as {}", dialect.a_noun(), accepted(), form.describe()),
                 );
             }
             if list.shape == Shape::Map {
