@@ -1,6 +1,7 @@
 //! The team policy: discovery, overrides, severities, error locations, hostile input, the built-in
 //! default and the JSON Schema staying in step with the Rust types.
 
+use agentls::registry::RuleCode;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -126,7 +127,7 @@ fn overrides_apply_by_glob_and_replace_only_what_they_write() {
     assert!(claude.tools.deny.is_empty(), "the override's empty list replaces the top-level one");
     assert_eq!(claude.tools.allow.as_deref().map(<[String]>::len), Some(4), "`allow` was not written, so it stays");
     assert_eq!(claude.models.deny, ["*-preview"]);
-    assert_eq!(claude.rule_level("recommended-section"), Some(RuleLevel::Off));
+    assert_eq!(claude.rule_level(RuleCode::RecommendedSection), Some(RuleLevel::Off));
 
     // A glob without `/` matches at any depth; `null` lifts a limit.
     let copilot = loaded.for_file(Some(&dir.path().join(".github/agents/planner.agent.md")));
@@ -160,7 +161,7 @@ fn files_outside_the_policy_folder_get_no_override() {
     assert_eq!(loaded.for_file(Some(Path::new("../other/.claude/agents/x.md"))), top);
     // `..` that climbs out and back in is still inside.
     let back_in = dir.path().join("repo/x/../.claude/agents/x.md");
-    assert_eq!(loaded.for_file(Some(&back_in)).rule_level("recommended-section"), Some(RuleLevel::Off));
+    assert_eq!(loaded.for_file(Some(&back_in)).rule_level(RuleCode::RecommendedSection), Some(RuleLevel::Off));
 }
 
 #[test]
@@ -170,10 +171,10 @@ fn rule_levels_merge_key_by_key_and_later_overrides_win() {
     // Matches the first override (claude agents) and the third (special/), and, being an
     // `.agent.md`, the second.
     let eff = loaded.for_file(Some(&dir.path().join(".claude/agents/special/x.agent.md")));
-    assert_eq!(eff.rule_level("yaml-syntax"), Some(RuleLevel::Warning), "second override over top level");
-    assert_eq!(eff.rule_level("recommended-section"), Some(RuleLevel::Off), "first override over top level");
-    assert_eq!(eff.rule_level("missing-section"), Some(RuleLevel::Info), "third override over the first");
-    assert_eq!(eff.rule_level("never-configured"), None);
+    assert_eq!(eff.rule_level(RuleCode::YamlSyntax), Some(RuleLevel::Warning), "second override over top level");
+    assert_eq!(eff.rule_level(RuleCode::RecommendedSection), Some(RuleLevel::Off), "first override over top level");
+    assert_eq!(eff.rule_level(RuleCode::MissingSection), Some(RuleLevel::Info), "third override over the first");
+    assert_eq!(eff.rule_level(RuleCode::UnknownTool), None);
     assert_eq!(RuleLevel::Off.severity(), None);
     assert_eq!(RuleLevel::Hint.severity(), Some(Severity::Hint));
 }

@@ -17,9 +17,6 @@ use crate::text::{Encoding, LineCol, LineIndex};
 /// The `source` of every diagnostic the server publishes.
 pub const SOURCE: &str = "agentls";
 
-/// The rule code of a diagnostic that reports a broken `.agentls.yaml`.
-pub const POLICY_ERROR_CODE: &str = "policy-error";
-
 /// The code action kind of "apply every safe fix".
 pub const FIX_ALL_KIND: &str = "source.fixAll.agentls";
 
@@ -148,7 +145,7 @@ pub fn policy_error_to_diagnostic(lines: &Lines, err: &PolicyError) -> lsp::Diag
     lsp::Diagnostic {
         range: lines.to_range(&err.span),
         severity: Some(to_severity(err.severity)),
-        code: Some(lsp::NumberOrString::String(POLICY_ERROR_CODE.to_string())),
+        code: Some(lsp::NumberOrString::String(crate::registry::RuleCode::PolicyError.as_str().to_string())),
         source: Some(SOURCE.to_string()),
         message: message.to_string(),
         ..Default::default()

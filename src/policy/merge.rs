@@ -175,8 +175,8 @@ impl EffectivePolicy {
     }
 
     /// The configured level of a rule, if the policy sets one.
-    pub fn rule_level(&self, code: &str) -> Option<RuleLevel> {
-        self.rules.get(code).copied()
+    pub fn rule_level(&self, code: crate::registry::RuleCode) -> Option<RuleLevel> {
+        self.rules.get(code.as_str()).copied()
     }
 
     pub fn tool_denied(&self, tool: &str) -> bool {

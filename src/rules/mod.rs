@@ -59,7 +59,7 @@ impl<'a, 't> Ctx<'a, 't> {
         span: Span,
         message: impl Into<String>,
     ) -> Option<&mut Diagnostic> {
-        let severity = match self.a.policy.rule_level(code.as_str()) {
+        let severity = match self.a.policy.rule_level(code) {
             Some(RuleLevel::Off) => return None,
             Some(level) => level.severity().unwrap_or(default),
             None => default,
