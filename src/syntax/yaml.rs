@@ -485,7 +485,11 @@ fn classify(text: &str, at: usize, message: &str) -> Option<Repair> {
     let line = &text[ls..le];
     // a: `]` or `}` alone in column 0 closes a flow collection: join it to the line before.
     if line.trim_end() == "]" || line.trim_end() == "}" {
-        let brk = text[..ls].rfind(|c| c != '\n' && c != '\r').map_or(0, |i| i + 1);
+        let brk = text[..ls]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| *c != '\n' && *c != '\r')
+            .map_or(0, |(i, c)| i + c.len_utf8());
         if brk < ls {
             return Some(Repair { kind: None, culprit: ls..ls, replace: brk..ls, fill: b' ', keep_value: false });
         }
@@ -585,7 +589,12 @@ fn closes_on_line(value: &str) -> bool {
 /// Overwrites the repair's bytes in place. Returns false when there was nothing to change.
 fn apply(text: &mut String, r: &Repair, base: usize, restore: &mut HashMap<usize, String>) -> bool {
     let span = r.replace.clone();
-    if span.is_empty() || text[span.clone()].bytes().all(|b| b == r.fill) {
+    if span.is_empty()
+        || span.end > text.len()
+        || !text.is_char_boundary(span.start)
+        || !text.is_char_boundary(span.end)
+        || text[span.clone()].bytes().all(|b| b == r.fill)
+    {
         return false;
     }
     if r.keep_value {
@@ -740,6 +749,20 @@ mod tests {
 
     fn kinds(y: &str) -> Vec<ProblemKind> {
         p(y).1.into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn a_closing_bracket_after_a_multi_byte_character() {
+        // Found by proptest: the line break before a column-0 `]` was located one byte after
+        // the start of the character before it, inside `✓`.
+        let y = "[✓}\n:`\tmodel:trueExecute{Execute`\n]  ```\n:'   ###  ### :Bash(git *)\"\\ name:, tools:- `\n";
+        let (_, probs) = p(y);
+        for pr in &probs {
+            assert!(y.is_char_boundary(pr.span.start) && y.is_char_boundary(pr.span.end), "{pr:?}");
+        }
+        let (n, probs) = p("tools: [\n  Réad,\n  Grép✓\n]\n");
+        assert!(probs.is_empty(), "{probs:?}");
+        assert!(n.is_some());
     }
 
     #[test]
