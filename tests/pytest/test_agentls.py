@@ -65,10 +65,11 @@ async def test_seed_as_droid_diagnostics(client: LanguageClient):
     for d in diags:
         by_code.setdefault(d.code, []).append(d)
     line, col = line_of(SEED, '"MultiEdit"')
-    removed = by_code["removed-tool"][0]
-    assert removed.severity == types.DiagnosticSeverity.Error
-    assert removed.range.start == types.Position(line=line, character=col + 1)
-    assert removed.range.end == types.Position(line=line, character=col + 1 + len("MultiEdit"))
+    # Factory's CLI still accepts MultiEdit and maps it to Edit (v0.225.2): deprecated, an info.
+    deprecated = [d for d in by_code["deprecated-tool"] if d.range.start.line == line][0]
+    assert deprecated.severity == types.DiagnosticSeverity.Information
+    assert deprecated.range.start == types.Position(line=line, character=col + 1)
+    assert deprecated.range.end == types.Position(line=line, character=col + 1 + len("MultiEdit"))
     assert any(d.range.start.line == line for d in by_code["unavailable-tool"])
     assert all(d.source == "agentls" for d in diags)
     assert "body-tool-not-granted" in by_code
