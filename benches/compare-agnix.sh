@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times `agentls check` against agnix (the nearest peer, see ../shared/reference/peers.md) on the
+# Times `agentls check` against agnix (the nearest peer linter for agent files) on the
 # same generated corpus of agent files in the four dialects, in one run, so the ratio compares
 # like with like on a machine whatever its load.
 #
