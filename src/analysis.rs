@@ -39,8 +39,10 @@ pub struct Analysis<'t> {
     pub catalog: Option<Cow<'static, Catalog>>,
     /// Shared with the loaded policy unless an override applies to this file.
     pub policy: Arc<EffectivePolicy>,
-    /// The file name without `.md` / `.agent.md` etc., when a path was given.
+    /// The file name without `.md` / `.agent.md` etc., when a path was given (a skill's folder name).
     pub file_stem: Option<String>,
+    /// The file's path, when the caller gave one.
+    pub path: Option<std::path::PathBuf>,
 }
 
 /// Parses and resolves one file.
@@ -61,7 +63,7 @@ pub fn resolve<'t>(text: &'t str, parsed: Arc<ParsedFile>, path: Option<&Path>, 
         None => dialect::detect(path, text),
     };
     let catalog = detected.map(|d| {
-        let base = catalog::builtin(d.dialect);
+        let base = catalog::builtin_for(d.dialect, d.kind);
         let mut tools = policy.extra_tools(d.dialect);
         tools.extend(settings.extra_tools.iter().map(|n| catalog::ToolSpec {
             name: n.clone(),
@@ -86,5 +88,15 @@ pub fn resolve<'t>(text: &'t str, parsed: Arc<ParsedFile>, path: Option<&Path>, 
             .map_or(0, |s| s.len());
         n[..n.len() - cut].to_string()
     });
-    Analysis { text, parsed, detected, catalog, policy, file_stem }
+    // A skill is named by its folder: `.claude/skills/pdf/SKILL.md` is `pdf`.
+    let file_stem = match detected.map(|d| d.kind) {
+        Some(FileKind::Skill) => path
+            .and_then(|p| p.parent())
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+            .or(file_stem),
+        _ => file_stem,
+    };
+    Analysis { text, parsed, detected, catalog, policy, file_stem, path: path.map(Path::to_path_buf) }
 }

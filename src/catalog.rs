@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, FileKind};
 
 /// The type a frontmatter value must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -76,6 +76,7 @@ impl ToolsForm {
             ToolsForm::CommaString => "a comma-separated string (`Read, Grep`)",
             ToolsForm::Category => "a category name",
             ToolsForm::Map => "a mapping of tool to true/false",
+            ToolsForm::SpaceString => "a space-separated string (`Read Grep`)",
         }
     }
 }
@@ -207,6 +208,9 @@ pub enum ToolsForm {
     Category,
     /// `{ bash: true }` (OpenCode, deprecated).
     Map,
+    /// `Read Grep Bash(git diff:*)`: names separated by spaces (the Agent Skills standard's
+    /// `allowed-tools`); where a kind accepts it, commas separate too.
+    SpaceString,
 }
 
 /// Everything known about one dialect.
@@ -242,6 +246,137 @@ pub struct Catalog {
     pub name_matches_file: bool,
     /// True when the body must not be empty.
     pub body_required: bool,
+    /// The file kind this catalog describes (`skill`, `command`, ...); empty for the agent
+    /// catalogs of `data/catalogs/<dialect>.yaml`, whose keys say their kinds.
+    pub kind: String,
+    /// Where the product loads such files from (for hover and documentation).
+    pub paths: Vec<String>,
+    /// The most characters `name` may have, if the product limits it.
+    pub name_max: Option<usize>,
+    /// True when the product refuses or skips a file without `name`.
+    pub name_required: bool,
+    /// True when the product refuses or skips a file without `description`.
+    pub description_required: bool,
+    /// True when tools may carry a permission pattern (`Bash(git diff:*)`).
+    pub tool_patterns: bool,
+    /// For a kind catalog: true when the product skips a file without frontmatter (agent
+    /// catalogs: always, see the `missing-frontmatter` rule).
+    pub frontmatter_required: bool,
+    /// What the loader does with the body (arguments, shell injection, imports, ...).
+    pub body_features: Vec<BodyFeature>,
+}
+
+/// One thing a product does with a file's body, by id: `arguments` (`$ARGUMENTS`), `positional`
+/// (`$1`), `named-arguments`, `shell-injection` (`` !`cmd` ``), `file-references` (`@path`),
+/// `skill-dir`, `imports` (`@path` in memory files), `relative-links`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct BodyFeature {
+    pub id: String,
+    pub doc: String,
+    pub source: Option<String>,
+}
+
+/// A per-kind catalog file (`data/catalogs/kinds/<dialect>-<kind>.yaml`): the keys and limits of
+/// one kind of file in one product. Its tools and models are the dialect's.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct KindFile {
+    dialect: String,
+    kind: String,
+    product: String,
+    updated: String,
+    sources: Vec<String>,
+    paths: Vec<String>,
+    paths_source: Option<String>,
+    name_pattern: Option<String>,
+    name_max: Option<usize>,
+    name_required: bool,
+    name_matches_folder: bool,
+    description_required: bool,
+    description_max: Option<usize>,
+    frontmatter_required: bool,
+    tool_keys: Vec<String>,
+    tools_forms: Vec<ToolsForm>,
+    tool_patterns: bool,
+    body_features: Vec<BodyFeature>,
+    keys: Vec<KeySpec>,
+    /// Free-form notes (what the loader does with a bad file, where vendors disagree).
+    notes: Option<serde_yaml::Value>,
+}
+
+mod kind_files {
+    include!(concat!(env!("OUT_DIR"), "/kind_catalogs.rs"));
+}
+
+/// The catalog of one kind of file in a dialect: for agents, prompts and chat modes the dialect's
+/// catalog; for skills, commands, instructions and memory files the dialect's tools and models with
+/// the keys and limits of `data/catalogs/kinds/<dialect>-<kind>.yaml` (no keys when there is none).
+pub fn builtin_for(d: Dialect, kind: FileKind) -> &'static Catalog {
+    if matches!(kind, FileKind::Agent | FileKind::Prompt | FileKind::ChatMode) {
+        return builtin(d);
+    }
+    static KINDS: OnceLock<HashMap<(Dialect, FileKind), Catalog>> = OnceLock::new();
+    let all = KINDS.get_or_init(|| {
+        let mut m = HashMap::new();
+        for (stem, src) in kind_files::KIND_CATALOGS {
+            let f: KindFile =
+                serde_yaml::from_str(src).unwrap_or_else(|e| panic!("built-in kind catalog {stem} is invalid: {e}"));
+            let (Some(dialect), Some(k)) = (Dialect::from_id(&f.dialect), FileKind::from_id(&f.kind)) else {
+                continue; // `any` (the open standard's file) is documentation for the others.
+            };
+            m.insert((dialect, k), overlay(builtin(dialect), f));
+        }
+        for dialect in Dialect::ALL {
+            for k in [FileKind::Skill, FileKind::Command, FileKind::Instructions, FileKind::Memory] {
+                m.entry((dialect, k)).or_insert_with(|| {
+                    overlay(builtin(dialect), KindFile { kind: k.id().into(), ..Default::default() })
+                });
+            }
+        }
+        m
+    });
+    &all[&(d, kind)]
+}
+
+/// The dialect's catalog with a kind file's keys and limits in place of the agent ones.
+fn overlay(base: &Catalog, f: KindFile) -> Catalog {
+    let mut sources = f.sources;
+    sources.extend(f.paths_source);
+    Catalog {
+        dialect: base.dialect.clone(),
+        product: if f.product.is_empty() { base.product.clone() } else { f.product },
+        updated: if f.updated.is_empty() { base.updated.clone() } else { f.updated },
+        sources,
+        tools_case_insensitive: base.tools_case_insensitive,
+        tools_forms: f.tools_forms,
+        tool_keys: f.tool_keys,
+        keys: f.keys,
+        tools: base.tools.clone(),
+        categories: base.categories.clone(),
+        mcp: base.mcp.clone(),
+        models: base.models.clone(),
+        model_patterns: base.model_patterns.clone(),
+        description_max: f.description_max,
+        name_pattern: f.name_pattern,
+        name_matches_file: f.name_matches_folder,
+        body_required: false,
+        kind: f.kind,
+        paths: f.paths,
+        name_max: f.name_max,
+        name_required: f.name_required,
+        description_required: f.description_required,
+        tool_patterns: f.tool_patterns,
+        frontmatter_required: f.frontmatter_required,
+        body_features: f.body_features,
+    }
+}
+
+impl Catalog {
+    /// True when the product does something with `feature` in this kind's body (see [`BodyFeature`]).
+    pub fn has_body_feature(&self, feature: &str) -> bool {
+        self.body_features.iter().any(|f| f.id == feature)
+    }
 }
 
 const BUILTIN: [(&str, &str); 4] = [

@@ -91,6 +91,61 @@ pub enum FileKind {
     Prompt,
     /// Copilot legacy `.chatmode.md`.
     ChatMode,
+    /// An Agent Skill: `SKILL.md` in a skill folder (`.claude/skills/<name>/SKILL.md`, ...).
+    Skill,
+    /// A slash command: `.claude/commands/**/*.md`, `.factory/commands/*.md`, `.opencode/command/*.md`.
+    Command,
+    /// Copilot instructions: `*.instructions.md` and `.github/copilot-instructions.md`.
+    Instructions,
+    /// A memory file the product reads into every session: `CLAUDE.md`, `AGENTS.md`, `.claude/rules/*.md`.
+    Memory,
+}
+
+impl FileKind {
+    /// The id used in data files, policies (`overrides[].kinds`) and output.
+    pub fn id(self) -> &'static str {
+        match self {
+            FileKind::Agent => "agent",
+            FileKind::Prompt => "prompt",
+            FileKind::ChatMode => "chat-mode",
+            FileKind::Skill => "skill",
+            FileKind::Command => "command",
+            FileKind::Instructions => "instructions",
+            FileKind::Memory => "memory",
+        }
+    }
+
+    pub fn from_id(s: &str) -> Option<FileKind> {
+        [
+            FileKind::Agent,
+            FileKind::Prompt,
+            FileKind::ChatMode,
+            FileKind::Skill,
+            FileKind::Command,
+            FileKind::Instructions,
+            FileKind::Memory,
+        ]
+        .into_iter()
+        .find(|k| k.id() == s.trim())
+    }
+
+    /// What one file of this kind is called in messages ("skill", "command").
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::Agent => "agent",
+            FileKind::Prompt => "prompt file",
+            FileKind::ChatMode => "chat mode",
+            FileKind::Skill => "skill",
+            FileKind::Command => "command",
+            FileKind::Instructions => "instructions file",
+            FileKind::Memory => "memory file",
+        }
+    }
+
+    /// True for the kinds that define an agent (their rules are the agent rules).
+    pub fn is_agent_like(self) -> bool {
+        matches!(self, FileKind::Agent | FileKind::ChatMode)
+    }
 }
 
 /// The result of detection.
@@ -100,6 +155,24 @@ pub struct Detected {
     pub kind: FileKind,
     /// True when the path decided; false when only the content hinted at the dialect.
     pub by_path: bool,
+}
+
+impl Detected {
+    /// The file with its article, for messages: "a Factory droid", "a Claude Code skill".
+    pub fn a_noun(self) -> String {
+        if self.kind.is_agent_like() {
+            return self.dialect.a_noun().to_string();
+        }
+        format!("{} {}", self.dialect.a_display(), self.kind.noun())
+    }
+
+    /// The file without article: "Factory droid", "Claude Code skill".
+    pub fn noun(self) -> String {
+        if self.kind.is_agent_like() {
+            return self.dialect.noun().to_string();
+        }
+        format!("{} {}", self.dialect.display(), self.kind.noun())
+    }
 }
 
 /// Detects the dialect from the path's components (any ancestor folders count), so both
@@ -123,6 +196,25 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
         return None;
     }
     let n = comps.len();
+    // Skills: `<product dir>/skills/<name>/SKILL.md`, in any ancestor (nested projects count).
+    if name == "SKILL.md" && n >= 3 {
+        let found_skill = match (comps[n - 3], comps[n - 2]) {
+            (".claude", "skills") => Some(Dialect::Claude),
+            (".github", "skills") | (".copilot", "skills") => Some(Dialect::Copilot),
+            (".factory", "skills") => Some(Dialect::Factory),
+            (".opencode", "skill" | "skills") | (".agents", "skills") => Some(Dialect::Opencode),
+            _ => None,
+        };
+        if let Some(d) = found_skill {
+            return found(d, FileKind::Skill);
+        }
+    }
+    if lower.ends_with(".instructions.md") {
+        return found(Dialect::Copilot, FileKind::Instructions);
+    }
+    if n >= 1 && comps[n - 1] == ".github" && name == "copilot-instructions.md" {
+        return found(Dialect::Copilot, FileKind::Instructions);
+    }
     // Flat folders: the file's own parent must be the dialect folder.
     if n >= 2 && comps[n - 2] == ".factory" && comps[n - 1] == "droids" {
         return found(Dialect::Factory, FileKind::Agent);
@@ -130,13 +222,25 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
     if n >= 2 && comps[n - 2] == ".github" && comps[n - 1] == "agents" {
         return found(Dialect::Copilot, FileKind::Agent);
     }
+    if n >= 2 && comps[n - 2] == ".factory" && comps[n - 1] == "commands" {
+        return found(Dialect::Factory, FileKind::Command);
+    }
     // Recursive folders: any ancestor pair counts.
     for w in comps.windows(2) {
         match (w[0], w[1]) {
             (".claude", "agents") => return found(Dialect::Claude, FileKind::Agent),
             (".opencode", "agent" | "agents") => return found(Dialect::Opencode, FileKind::Agent),
+            (".claude", "commands") => return found(Dialect::Claude, FileKind::Command),
+            (".opencode", "command" | "commands") => return found(Dialect::Opencode, FileKind::Command),
+            (".claude", "rules") => return found(Dialect::Claude, FileKind::Memory),
             _ => {}
         }
+    }
+    // Memory files, by name, anywhere (a nested `CLAUDE.md` applies to its folder).
+    match name {
+        "CLAUDE.md" | "CLAUDE.local.md" => return found(Dialect::Claude, FileKind::Memory),
+        "AGENTS.md" => return found(Dialect::Opencode, FileKind::Memory),
+        _ => {}
     }
     None
 }
@@ -189,5 +293,18 @@ mod tests {
         assert_eq!(d("/r/.opencode/agents/x/a.md"), Some((Dialect::Opencode, FileKind::Agent)));
         assert_eq!(d("/r/docs/README.md"), None);
         assert_eq!(d("/r/.claude/agents/a.txt"), None);
+        assert_eq!(d("/r/.claude/skills/pdf/SKILL.md"), Some((Dialect::Claude, FileKind::Skill)));
+        assert_eq!(d("/r/.github/skills/pdf/SKILL.md"), Some((Dialect::Copilot, FileKind::Skill)));
+        assert_eq!(d("/r/.factory/skills/pdf/SKILL.md"), Some((Dialect::Factory, FileKind::Skill)));
+        assert_eq!(d("/r/.opencode/skill/pdf/SKILL.md"), Some((Dialect::Opencode, FileKind::Skill)));
+        assert_eq!(d("/r/.claude/skills/pdf/reference.md"), None);
+        assert_eq!(d("/r/.claude/commands/git/commit.md"), Some((Dialect::Claude, FileKind::Command)));
+        assert_eq!(d("/r/.factory/commands/review.md"), Some((Dialect::Factory, FileKind::Command)));
+        assert_eq!(d("/r/.opencode/command/test.md"), Some((Dialect::Opencode, FileKind::Command)));
+        assert_eq!(d("/r/.github/instructions/ts.instructions.md"), Some((Dialect::Copilot, FileKind::Instructions)));
+        assert_eq!(d("/r/.github/copilot-instructions.md"), Some((Dialect::Copilot, FileKind::Instructions)));
+        assert_eq!(d("/r/CLAUDE.md"), Some((Dialect::Claude, FileKind::Memory)));
+        assert_eq!(d("/r/pkg/AGENTS.md"), Some((Dialect::Opencode, FileKind::Memory)));
+        assert_eq!(d("/r/.claude/agents/CLAUDE.md"), Some((Dialect::Claude, FileKind::Agent)));
     }
 }

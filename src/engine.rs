@@ -5,12 +5,25 @@ use std::path::Path;
 
 use crate::analysis::{self, Settings};
 use crate::diagnostic::Diagnostic;
+use crate::files::{Disk, Files};
 use crate::fix::{self, Fixed};
 
 /// Parses, resolves and checks one file: the diagnostics, sorted by position.
 pub fn check(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
     let a = analysis::analyze(text, path, settings);
     crate::rules::run(&a)
+}
+
+/// [`check`], plus the rules that look at other files through `files`: links, imports and a
+/// skill's paths to files that do not exist, import cycles (see `rules::links`).
+pub fn check_with_files(text: &str, path: Option<&Path>, settings: &Settings, files: &dyn Files) -> Vec<Diagnostic> {
+    let a = analysis::analyze(text, path, settings);
+    crate::rules::run_with(&a, Some(files))
+}
+
+/// [`check_with_files`] against the real file system: what `agentls check` runs.
+pub fn check_on_disk(text: &str, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+    check_with_files(text, path, settings, &Disk)
 }
 
 /// Applies every safe fix to one file until none is left (see [`fix::fix_until_stable`]): what

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod dialect;
 pub mod engine;
+pub mod files;
 pub mod fix;
 pub mod ide;
 pub mod loader;

@@ -91,11 +91,22 @@ pub fn read(entry: &Entry, text: &str) -> ToolList {
     read_node(&entry.value, text)
 }
 
+/// Reads an entry's value as the catalog's kind of file reads it: where the kind takes
+/// space-separated names (a skill's `allowed-tools: Read Grep`), spaces separate items too.
+pub fn read_in(cat: &crate::catalog::Catalog, entry: &Entry, text: &str) -> ToolList {
+    read_node_split(&entry.value, text, cat.tools_forms.contains(&crate::catalog::ToolsForm::SpaceString))
+}
+
 pub fn read_node(node: &Node, text: &str) -> ToolList {
+    read_node_split(node, text, false)
+}
+
+/// [`read_node`], with spaces outside parentheses separating names when `spaces`.
+pub fn read_node_split(node: &Node, text: &str, spaces: bool) -> ToolList {
     let span = node.span.clone();
     match &node.value {
         Value::Seq(seq) => {
-            let items = seq.items.iter().flat_map(|n| scalar_items(n, text, false)).collect();
+            let items = seq.items.iter().flat_map(|n| scalar_items(n, text, false, false)).collect();
             ToolList { shape: if seq.flow { Shape::FlowList } else { Shape::BlockList }, items, span }
         }
         Value::Map(map) => {
@@ -116,7 +127,9 @@ pub fn read_node(node: &Node, text: &str) -> ToolList {
         }
         Value::Scalar(s) => match s.kind() {
             ScalarKind::Null => ToolList { shape: Shape::Empty, items: Vec::new(), span },
-            ScalarKind::Str => ToolList { shape: Shape::CommaString, items: scalar_items(node, text, true), span },
+            ScalarKind::Str => {
+                ToolList { shape: Shape::CommaString, items: scalar_items(node, text, true, spaces), span }
+            }
             _ => ToolList { shape: Shape::Other, items: Vec::new(), span },
         },
         Value::Alias | Value::Invalid => ToolList { shape: Shape::Other, items: Vec::new(), span },
@@ -140,11 +153,11 @@ pub fn name_span(node: &Node, text: &str) -> (Span, bool) {
 }
 
 /// Items of one scalar: split at top-level commas when `split` (comma strings), else one item.
-fn scalar_items(node: &Node, text: &str, split: bool) -> Vec<Item> {
+fn scalar_items(node: &Node, text: &str, split: bool, spaces: bool) -> Vec<Item> {
     let Some(s) = node.as_scalar() else { return Vec::new() };
     let (inner, exact) = name_span(node, text);
     let mut out = Vec::new();
-    let pieces: Vec<(usize, &str)> = if split { split_top_level(&s.text) } else { vec![(0, s.text.as_str())] };
+    let pieces: Vec<(usize, &str)> = if split { split_top_level(&s.text, spaces) } else { vec![(0, s.text.as_str())] };
     for (off, piece) in pieces {
         let lead = piece.len() - piece.trim_start().len();
         let p = piece.trim();
@@ -163,17 +176,18 @@ fn scalar_items(node: &Node, text: &str, split: bool) -> Vec<Item> {
     out
 }
 
-/// Splits at commas outside parentheses: `Bash(git add, commit), Read` has two items.
-fn split_top_level(s: &str) -> Vec<(usize, &str)> {
+/// Splits at commas outside parentheses: `Bash(git add, commit), Read` has two items; with
+/// `spaces`, white space outside parentheses separates too (`Read Bash(git diff:*)`).
+fn split_top_level(s: &str, spaces: bool) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let (mut depth, mut start) = (0i32, 0);
     for (i, c) in s.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
-            ',' if depth <= 0 => {
+            c if depth <= 0 && (c == ',' || (spaces && c.is_whitespace())) => {
                 out.push((start, &s[start..i]));
-                start = i + 1;
+                start = i + c.len_utf8();
             }
             _ => {}
         }
@@ -214,6 +228,15 @@ mod tests {
         assert_eq!(&t[l.items[2].item_span.clone()], "Bash(git add *, git commit)");
         let t = "---\ntools: \"Read, Grep\"\n---\n";
         assert_eq!(names(t, &tools(t)), ["Read", "Grep"]);
+    }
+
+    #[test]
+    fn space_separated_names_keep_their_patterns() {
+        let t = "---\nallowed-tools: Read Grep  Bash(git diff:*) Bash(git add *),Write\n---\n";
+        let f = parse(t);
+        let l = read_node_split(&f.frontmatter.as_ref().unwrap().get("allowed-tools").unwrap().value, t, true);
+        assert_eq!(names(t, &l), ["Read", "Grep", "Bash", "Bash", "Write"]);
+        assert_eq!(&t[l.items[3].item_span.clone()], "Bash(git add *)");
     }
 
     #[test]

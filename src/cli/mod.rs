@@ -165,7 +165,7 @@ fn run_check(args: CheckArgs) -> i32 {
     if args.show_files {
         return show_files(&opts);
     }
-    let outcome = check::run(&opts, &crate::engine::check);
+    let outcome = check::run(&opts, &crate::engine::check_on_disk);
     for e in &outcome.errors {
         eprintln!("agentls: error: {e}");
     }

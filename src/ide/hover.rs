@@ -99,7 +99,7 @@ fn frontmatter(a: &Analysis, offset: usize) -> Option<Hover> {
 
 fn value_hover(a: &Analysis, cat: &Catalog, dialect: Dialect, key: &str, e: &Entry, offset: usize) -> Option<Hover> {
     let text = a.text;
-    let list = tools::read(e, text);
+    let list = tools::read_in(cat, e, text);
     let item = list.items.iter().find(|i| within(&i.span, offset))?;
     let span = item.span.clone();
     if cat.is_tool_key(key) {

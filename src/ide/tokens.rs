@@ -25,7 +25,7 @@ pub(super) fn semantic_tokens(a: &Analysis) -> Vec<Token> {
         });
         let (Some(cat), Some(dialect)) = (cat, dialect) else { continue };
         if cat.is_tool_key(key) {
-            let list = tools::read(e, text);
+            let list = tools::read_in(cat, e, text);
             let whole = list.shape == Shape::CommaString && list.items.len() == 1;
             for it in &list.items {
                 let deprecated = match resolve(cat, dialect, &it.name, whole) {

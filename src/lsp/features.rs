@@ -17,7 +17,7 @@ use crate::{ide, policy, rules};
 /// Callers read `generation` before fetching `settings`: a change in between then files the new
 /// settings' diagnostics under the old generation (merely recomputed later), never the reverse.
 fn engine_diagnostics(snap: &Snapshot, settings: &Settings, generation: u64) -> Arc<Vec<Diagnostic>> {
-    snap.diagnostics(generation, || snap.with_analysis(settings, rules::run))
+    snap.diagnostics(generation, || snap.with_analysis(settings, |a| rules::run_with(a, Some(&crate::files::Disk))))
 }
 
 /// The diagnostics of a document. An open policy file is checked as a policy (so its problems

@@ -20,7 +20,11 @@ pub(super) fn check(cx: &mut Ctx) {
     if det.kind == crate::dialect::FileKind::Agent {
         sections(cx);
     }
-    mentions(cx);
+    // A skill's or command's `allowed-tools` pre-approves tools; it does not take the others away,
+    // so a tool its body mentions is not missing.
+    if det.kind.is_agent_like() || det.kind == crate::dialect::FileKind::Prompt {
+        mentions(cx);
+    }
 }
 
 fn sections(cx: &mut Ctx) {
@@ -89,19 +93,19 @@ fn mentions(cx: &mut Ctx) {
                     Some(e) if is_granted(&e.name) => format!(
                         "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`",
                         other.a_display(),
-                        dialect.a_noun(),
+                        cx.a_noun(),
                         e.name
                     ),
                     Some(e) => format!(
                         "the body tells the agent to use `{name}`, {} tool; {}'s equivalent is `{}`, which is not in its tools either",
                         other.a_display(),
-                        dialect.a_noun(),
+                        cx.a_noun(),
                         e.name
                     ),
                     None => format!(
                         "the body tells the agent to use `{name}`, {} tool that {} does not have",
                         other.a_display(),
-                        dialect.a_noun()
+                        cx.a_noun()
                     ),
                 };
                 let f = eq.map(|e| fix(format!("Replace with `{}`", e.name), span.clone(), e.name.clone(), false));

@@ -46,7 +46,7 @@ pub(super) fn check(cx: &mut Ctx) {
                     if stem != name {
                         let msg = format!(
                             "name `{name}` differs from the file name `{stem}`; {} is known by its file name",
-                            dialect.a_noun()
+                            cx.a_noun()
                         );
                         if let Some(d) = cx.emit(RuleCode::NameMismatch, span.clone(), msg) {
                             d.fixes.push(fix(format!("Rename to `{stem}`"), span, stem, false));

@@ -74,7 +74,7 @@ pub(super) fn check(cx: &mut Ctx) {
         let insert_at = fm.close.as_ref().map_or(fm.content.end, |c| c.start);
         let key = spec.name.clone();
         let placeholder = if key == "name" { cx.a.file_stem.clone().unwrap_or_default() } else { String::new() };
-        let msg = format!("{} needs `{key}`: {}", dialect.a_noun(), first_sentence(&spec.doc));
+        let msg = format!("{} needs `{key}`: {}", cx.a_noun(), first_sentence(&spec.doc));
         if let Some(d) = cx.emit(RuleCode::MissingRequiredKey, fm.close.clone().unwrap_or(fm.open.clone()), msg) {
             let t = format!("{key}: {placeholder}{nl}");
             d.fixes.push(fix(format!("Add `{key}`"), insert_at..insert_at, t, false));
@@ -103,7 +103,7 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
         cx.emit(
             RuleCode::ForeignKey,
             span,
-            format!("`{key}` is {} key; {} does not read it", o.a_display(), dialect.a_noun()),
+            format!("`{key}` is {} key; {} does not read it", o.a_display(), cx.a_noun()),
         );
         return;
     }
@@ -112,11 +112,11 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     // OpenCode passes unknown keys on to the model provider as options, so they are not errors:
     // its default severity (in data/rules.yaml) is hint.
     let msg = match &suggestion {
-        Some(s) => format!("unknown key `{key}` for {}; did you mean `{s}`?", dialect.a_noun()),
+        Some(s) => format!("unknown key `{key}` for {}; did you mean `{s}`?", cx.a_noun()),
         None if dialect == Dialect::Opencode => {
             format!("`{key}` is not an OpenCode agent key; OpenCode passes it to the model provider as an option")
         }
-        None => format!("unknown key `{key}` for {}; the loader ignores it", dialect.a_noun()),
+        None => format!("unknown key `{key}` for {}; the loader ignores it", cx.a_noun()),
     };
     if let Some(d) = cx.emit(RuleCode::UnknownKey, span.clone(), msg) {
         if let Some(s) = suggestion {

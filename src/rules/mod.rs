@@ -6,6 +6,8 @@ pub(crate) mod body;
 mod conditions;
 mod identity;
 pub(crate) mod keys;
+pub(crate) mod kinds;
+mod links;
 mod model;
 mod suppress;
 mod syntax;
@@ -32,6 +34,11 @@ impl<'a, 't> Ctx<'a, 't> {
     /// The dialect's catalog (rules that need one only run when there is one).
     pub fn catalog(&self) -> Option<&'a Catalog> {
         self.a.catalog.as_deref()
+    }
+
+    /// The file with its article, for messages ("a Factory droid", "a Claude Code skill").
+    pub fn a_noun(&self) -> String {
+        self.a.detected.map_or_else(|| "this agent".to_string(), |d| d.a_noun())
     }
 
     pub fn dialect(&self) -> Option<Dialect> {
@@ -109,6 +116,11 @@ pub(crate) fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = 
 
 /// Runs every rule, applies policy severities and inline suppressions, sorts by position.
 pub fn run(a: &Analysis) -> Vec<Diagnostic> {
+    run_with(a, None)
+}
+
+/// [`run`], plus the rules that look at other files (links, imports) when `files` is given.
+pub fn run_with(a: &Analysis, files: Option<&dyn crate::files::Files>) -> Vec<Diagnostic> {
     let mut cx = Ctx { a, text: a.text, out: Vec::new() };
     syntax::check(&mut cx);
     if a.catalog.is_some() {
@@ -117,6 +129,10 @@ pub fn run(a: &Analysis) -> Vec<Diagnostic> {
         conditions::check(&mut cx);
         model::check(&mut cx);
         identity::check(&mut cx);
+        kinds::check(&mut cx);
+    }
+    if let Some(files) = files {
+        links::check(&mut cx, files);
     }
     body::check(&mut cx);
     let mut out = cx.out;

@@ -32,7 +32,7 @@ pub(super) fn check(cx: &mut Ctx) {
             cx.emit(
                 RuleCode::WrongType,
                 entry.value.span.clone(),
-                format!("{} takes one model, not a list", dialect.a_noun()),
+                format!("{} takes one model, not a list", cx.a_noun()),
             );
             return;
         }
@@ -110,7 +110,7 @@ pub(super) fn check(cx: &mut Ctx) {
         // A near miss of a known id is a typo whatever its shape (`claude-sonet-4-5`), but only when
         // the numbers agree: `claude-opus-4-9` may be a model newer than the catalog.
         if let Some(s) = typo_of(bare, current.iter().copied()) {
-            let msg = format!("unknown model `{m}` for {}; did you mean `{s}`?", dialect.a_noun());
+            let msg = format!("unknown model `{m}` for {}; did you mean `{s}`?", cx.a_noun());
             let sev = cx.default_severity(RuleCode::UnknownModel).min(Severity::Warning);
             if let Some(d) = cx.emit_at(RuleCode::UnknownModel, sev, span.clone(), msg) {
                 d.fixes.push(fix(format!("Replace with `{s}`"), span.clone(), s.to_string(), false));
@@ -132,7 +132,7 @@ pub(super) fn check(cx: &mut Ctx) {
                 None => (String::new(), None),
             };
             let msg =
-                format!("unknown model `{m}` for {}; did you mean `{}`? It is {what}{then}", dialect.a_noun(), spec.id);
+                format!("unknown model `{m}` for {}; did you mean `{}`? It is {what}{then}", cx.a_noun(), spec.id);
             let sev = cx.default_severity(RuleCode::UnknownModel).min(Severity::Warning);
             if let Some(d) = cx.emit_at(RuleCode::UnknownModel, sev, span.clone(), msg) {
                 d.fixes.extend(f);
@@ -153,8 +153,8 @@ pub(super) fn check(cx: &mut Ctx) {
             // Per dialect (Factory refuses unknown models): data/rules.yaml says which.
             let sev = cx.default_severity(RuleCode::UnknownModel);
             let msg = match &suggestion {
-                Some(s) => format!("unknown model `{m}` for {}; did you mean `{s}`?", dialect.a_noun()),
-                None => format!("unknown model `{m}` for {}", dialect.a_noun()),
+                Some(s) => format!("unknown model `{m}` for {}; did you mean `{s}`?", cx.a_noun()),
+                None => format!("unknown model `{m}` for {}", cx.a_noun()),
             };
             (sev, msg)
         };

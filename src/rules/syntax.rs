@@ -152,11 +152,18 @@ pub(super) fn check(cx: &mut Ctx) {
     let Some(detected) = cx.a.detected else { return };
     let parsed = &cx.a.parsed;
     match &parsed.frontmatter {
+        // A skill, command or memory file may go without frontmatter where its product allows it.
+        None if !detected.kind.is_agent_like()
+            && detected.kind != crate::dialect::FileKind::Prompt
+            && !cx.catalog().is_some_and(|c| c.frontmatter_required) => {}
         None => {
             let first_line_end = text.find(['\n', '\r']).unwrap_or(text.len());
             let span = parsed.bom..first_line_end.max(parsed.bom);
-            let noun = detected.dialect.a_noun();
+            let noun = cx.a_noun();
             let then = match detected.dialect {
+                _ if !detected.kind.is_agent_like() && detected.kind != crate::dialect::FileKind::Prompt => {
+                    "; the product skips a file without one"
+                }
                 Dialect::Claude => "; Claude Code skips a file without one",
                 Dialect::Factory => {
                     "; Factory loads it with every field dropped: every tool, the whole file as its prompt"
@@ -183,7 +190,7 @@ pub(super) fn check(cx: &mut Ctx) {
                     close,
                     format!(
                         "the body is empty: it is the {}'s system prompt{}",
-                        detected.dialect.noun(),
+                        detected.noun(),
                         if body_required { ", and the loader refuses an empty one" } else { "" }
                     ),
                 );

@@ -46,7 +46,7 @@ pub(super) fn check(cx: &mut Ctx) {
         if !cat.is_tool_key(key) {
             continue;
         }
-        let list = tools::read(entry, text);
+        let list = tools::read_in(cat, entry, text);
         let allows = crate::semantics::tools::key_grants(key);
         check_shape(cx, cat, dialect, key, &entry.key.span, &list);
         check_items(cx, cat, dialect, &list, allows);
@@ -70,8 +70,20 @@ pub(super) fn check(cx: &mut Ctx) {
     }
 }
 
-fn form_of(list: &ToolList, cat: &Catalog) -> Option<ToolsForm> {
+fn form_of(list: &ToolList, cat: &Catalog, text: &str) -> Option<ToolsForm> {
     match list.shape {
+        Shape::CommaString
+            if list.items.len() > 1 && cat.tools_forms.contains(&ToolsForm::SpaceString) && {
+                // Commas inside a pattern (`Bash(git add, commit)`) do not make a comma string.
+                let (first, last) = (&list.items[0], &list.items[list.items.len() - 1]);
+                !text[first.item_span.start..last.item_span.end]
+                    .split(['(', ')'])
+                    .step_by(2)
+                    .any(|p| p.contains(','))
+            } =>
+        {
+            Some(ToolsForm::SpaceString)
+        }
         Shape::FlowList => Some(ToolsForm::FlowList),
         Shape::BlockList => Some(ToolsForm::BlockList),
         Shape::CommaString if list.items.len() == 1 && cat.category(&list.items[0].name).is_some() => {
@@ -111,12 +123,12 @@ fn check_shape(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, key: &str, key_spa
             cx.emit_at(RuleCode::ToolsForm, sev, key_span.clone(), msg);
         }
         _ => {
-            let Some(form) = form_of(list, cat) else { return };
+            let Some(form) = form_of(list, cat, cx.text) else { return };
             if !cat.tools_forms.is_empty() && !cat.tools_forms.contains(&form) {
                 cx.emit(
                     RuleCode::ToolsForm,
                     list.span.clone(),
-                    format!("{} reads `{key}` as {}, not as {}", dialect.a_noun(), accepted(), form.describe()),
+                    format!("{} reads `{key}` as {}, not as {}", cx.a_noun(), accepted(), form.describe()),
                 );
             }
             if list.shape == Shape::Map {
@@ -188,10 +200,10 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                 let eq = equivalent(cat, ft).map(|t| t.name.clone());
                 let msg = match &eq {
                     Some(e) => {
-                        format!("`{name}` is {} tool; {}'s equivalent is `{e}`", other.a_display(), dialect.a_noun())
+                        format!("`{name}` is {} tool; {}'s equivalent is `{e}`", other.a_display(), cx.a_noun())
                     }
                     None => {
-                        format!("`{name}` is {} tool, with no equivalent for {}", other.a_display(), dialect.a_noun())
+                        format!("`{name}` is {} tool, with no equivalent for {}", other.a_display(), cx.a_noun())
                     }
                 };
                 let f = match &eq {
@@ -228,7 +240,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                     match &suggestion {
                         Some(s) => (
                             cx.default_severity(RuleCode::UnknownTool),
-                            format!("unknown tool `{name}` for {}; did you mean `{s}`?", dialect.a_noun()),
+                            format!("unknown tool `{name}` for {}; did you mean `{s}`?", cx.a_noun()),
                         ),
                         None if dialect == Dialect::Copilot => (
                             Severity::Info,
@@ -236,7 +248,7 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
                         ),
                         None => (
                             cx.default_severity(RuleCode::UnknownTool),
-                            format!("unknown tool `{name}` for {}", dialect.a_noun()),
+                            format!("unknown tool `{name}` for {}", cx.a_noun()),
                         ),
                     }
                 };

@@ -5,11 +5,7 @@ use crate::dialect::FileKind;
 
 /// The id of a file kind, as the catalogs' `kinds:` lists name it.
 pub fn kind_id(k: FileKind) -> &'static str {
-    match k {
-        FileKind::Agent => "agent",
-        FileKind::Prompt => "prompt",
-        FileKind::ChatMode => "chat-mode",
-    }
+    k.id()
 }
 
 /// True when the key is read in this kind of file.

@@ -4,6 +4,7 @@
 
 pub mod conditions;
 pub mod keys;
+pub mod links;
 pub mod mentions;
 pub mod patterns;
 pub mod sections;

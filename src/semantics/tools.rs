@@ -67,7 +67,7 @@ pub fn granted_tools(a: &Analysis, cat: &Catalog) -> Option<ToolList> {
         .iter()
         .filter(|k| key_grants(k))
         .find_map(|k| fm.get(k))
-        .map(|e| tools::read(e, a.text))
+        .map(|e| tools::read_in(cat, e, a.text))
         .filter(|l| !matches!(l.shape, Shape::Empty | Shape::Other | Shape::Map))
 }
 

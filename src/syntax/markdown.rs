@@ -2,7 +2,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use super::{Body, Heading};
+use super::{Body, Heading, Link};
 
 pub(super) fn parse(text: &str, start: usize) -> Body {
     let src = &text[start..];
@@ -13,6 +13,7 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
     let mut prose = Vec::new();
     let mut inline_code = Vec::new();
     let mut fences = Vec::new();
+    let mut links = Vec::new();
     // While inside a heading: (level, heading span, title text, title start, title end).
     type Open = (u8, std::ops::Range<usize>, String, Option<usize>, usize);
     let mut in_heading: Option<Open> = None;
@@ -48,6 +49,14 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
                 }
             }
             Event::End(TagEnd::CodeBlock) => code_block = code_block.saturating_sub(1),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if metadata == 0 => {
+                let src = &text[r.clone()];
+                let dest_span = match src.rfind(dest_url.as_ref()) {
+                    Some(i) if !dest_url.is_empty() => r.start + i..r.start + i + dest_url.len(),
+                    _ => r.clone(),
+                };
+                links.push(Link { dest: dest_url.to_string(), dest_span });
+            }
             Event::Start(Tag::MetadataBlock(_)) => metadata += 1,
             Event::End(TagEnd::MetadataBlock(_)) => metadata = metadata.saturating_sub(1),
             Event::Text(t) | Event::Code(t) if in_heading.is_some() => {
@@ -82,7 +91,7 @@ pub(super) fn parse(text: &str, start: usize) -> Body {
         headings[i].parent = stack.last().copied();
         stack.push(i);
     }
-    Body { span: start..text.len(), headings, prose, inline_code, fences }
+    Body { span: start..text.len(), headings, prose, inline_code, fences, links }
 }
 
 /// Drops the line break at the end of a heading's range.

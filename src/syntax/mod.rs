@@ -111,6 +111,17 @@ pub struct Body {
     pub inline_code: Vec<Span>,
     /// Fenced code blocks, fences included.
     pub fences: Vec<Span>,
+    /// Links and images with their destinations, in order.
+    pub links: Vec<Link>,
+}
+
+/// A Markdown link or image in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written (`scripts/run.sh#usage`).
+    pub dest: String,
+    /// The destination's span where the source spells it out, else the whole link.
+    pub dest_span: Span,
 }
 
 impl Body {
