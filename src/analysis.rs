@@ -62,6 +62,11 @@ pub fn resolve<'t>(text: &'t str, parsed: Arc<ParsedFile>, path: Option<&Path>, 
         }
         None => dialect::detect(path, text),
     };
+    // Overrides by kind (`overrides[].kinds`) need the kind, known only now.
+    let policy = match detected {
+        Some(d) if settings.policy.has_kind_overrides() => settings.policy.for_file_kind(path, Some(d.kind)),
+        _ => policy,
+    };
     let catalog = detected.map(|d| {
         let base = catalog::builtin_for(d.dialect, d.kind);
         let mut tools = policy.extra_tools(d.dialect);

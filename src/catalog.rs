@@ -319,12 +319,23 @@ pub fn builtin_for(d: Dialect, kind: FileKind) -> &'static Catalog {
     static KINDS: OnceLock<HashMap<(Dialect, FileKind), Catalog>> = OnceLock::new();
     let all = KINDS.get_or_init(|| {
         let mut m = HashMap::new();
-        for (stem, src) in kind_files::KIND_CATALOGS {
-            let f: KindFile =
-                serde_yaml::from_str(src).unwrap_or_else(|e| panic!("built-in kind catalog {stem} is invalid: {e}"));
+        let files: Vec<KindFile> = kind_files::KIND_CATALOGS
+            .iter()
+            .map(|(stem, src)| {
+                serde_yaml::from_str(src).unwrap_or_else(|e| panic!("built-in kind catalog {stem} is invalid: {e}"))
+            })
+            .collect();
+        // The open standard's limits (`agentskills-standard.yaml`, dialect `any`) hold for a skill
+        // wherever its product sets none: another product reading the same folder may enforce them.
+        let standard = files.iter().find(|f| f.dialect == "any" && f.kind == "skill").cloned();
+        for mut f in files {
             let (Some(dialect), Some(k)) = (Dialect::from_id(&f.dialect), FileKind::from_id(&f.kind)) else {
-                continue; // `any` (the open standard's file) is documentation for the others.
+                continue;
             };
+            if let (FileKind::Skill, Some(std)) = (k, &standard) {
+                f.name_pattern = f.name_pattern.or_else(|| std.name_pattern.clone());
+                f.name_matches_folder |= std.name_matches_folder;
+            }
             m.insert((dialect, k), overlay(builtin(dialect), f));
         }
         for dialect in Dialect::ALL {

@@ -103,6 +103,24 @@ pub struct Fold {
     pub kind: FoldKind,
 }
 
+/// A document link: a span of the file that names another file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLink {
+    pub span: Span,
+    pub target: std::path::PathBuf,
+    /// "import", "link", "file reference" or "path".
+    pub what: &'static str,
+}
+
+/// Document links: a skill's, command's, instructions or memory file's links, `@path` imports and
+/// references, and a skill's `scripts/...` paths, each to the file it names.
+pub fn document_links(a: &Analysis) -> Vec<DocLink> {
+    crate::semantics::links::references(a)
+        .into_iter()
+        .map(|r| DocLink { span: r.span, target: r.target, what: r.kind.noun() })
+        .collect()
+}
+
 /// Folding ranges: the frontmatter, its multi-line values, each section and each fenced code block.
 pub fn folds(a: &Analysis) -> Vec<Fold> {
     folding::folds(a)

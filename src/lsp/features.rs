@@ -71,6 +71,14 @@ pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlag
     }
 }
 
+pub fn document_links(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::DocumentLink> {
+    let lines = snap.lines(flags.encoding);
+    snap.with_analysis(settings, ide::document_links)
+        .iter()
+        .filter_map(|l| proto::to_document_link(&lines, l))
+        .collect()
+}
+
 pub fn folding_ranges(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> Vec<lsp::FoldingRange> {
     let lines = snap.lines(flags.encoding);
     snap.with_analysis(settings, ide::folds).iter().filter_map(|f| proto::to_folding_range(&lines, f)).collect()

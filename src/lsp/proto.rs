@@ -329,6 +329,17 @@ pub fn to_symbol_information(lines: &Lines, uri: &lsp::Uri, symbols: &[ide::Symb
 
 /// Engine fold → LSP folding range over whole lines. A span that ends at the very start of a line
 /// (after its final newline) folds up to the line before. Folds of a single line are dropped.
+/// A document link to a file; `None` where the path makes no `file:` URI (a relative path).
+pub fn to_document_link(lines: &Lines, l: &ide::DocLink) -> Option<lsp::DocumentLink> {
+    let target = lsp::Uri::from_file_path(&l.target)?;
+    Some(lsp::DocumentLink {
+        range: lines.to_range(&l.span),
+        target: Some(target),
+        tooltip: Some(format!("Open the {} `{}`", l.what, l.target.display())),
+        data: None,
+    })
+}
+
 pub fn to_folding_range(lines: &Lines, f: &ide::Fold) -> Option<lsp::FoldingRange> {
     let start = lines.to_position(f.span.start).line;
     let end_pos = lines.to_position(f.span.end);

@@ -569,6 +569,11 @@ impl LanguageServer for Backend {
         self.with_document("documentSymbol", &params.text_document.uri, symbols).await
     }
 
+    async fn document_link(&self, params: lsp::DocumentLinkParams) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
+        let links = |cx: &Cx<'_>| features::document_links(cx.snap, cx.settings, &cx.flags);
+        self.with_document("documentLink", &params.text_document.uri, links).await
+    }
+
     async fn folding_range(&self, params: lsp::FoldingRangeParams) -> jsonrpc::Result<Option<Vec<lsp::FoldingRange>>> {
         let folds = |cx: &Cx<'_>| features::folding_ranges(cx.snap, cx.settings, &cx.flags);
         self.with_document("foldingRange", &params.text_document.uri, folds).await

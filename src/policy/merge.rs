@@ -1,6 +1,7 @@
 //! How a policy applies to one file: the top level merged over the built-in default sections,
 //! then every matching override's written fields, recorded as typed [`Written`] flags.
 
+use crate::dialect::FileKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -329,13 +330,33 @@ impl LoadedPolicy {
     /// [`for_file`](Self::for_file) without copying: files that no override matches (most files,
     /// on every keystroke) share the merged top level instead of cloning its section lists.
     pub fn for_file_shared(&self, path: Option<&Path>) -> Arc<EffectivePolicy> {
-        let Some(rel) = path.and_then(|p| self.relative(p)) else {
+        self.for_file_kind(path, None)
+    }
+
+    /// True when an override selects files by kind (`overrides[].kinds`), so that the policy of a
+    /// file depends on its detected kind.
+    pub fn has_kind_overrides(&self) -> bool {
+        self.policy.overrides.iter().any(|o| !o.kinds.is_empty())
+    }
+
+    /// The policy of a file of `kind`: overrides apply when their `files` globs match the path (or
+    /// they have none) and their `kinds` list the kind (or they have none). Without a kind, only
+    /// overrides without `kinds` apply.
+    pub fn for_file_kind(&self, path: Option<&Path>, kind: Option<FileKind>) -> Arc<EffectivePolicy> {
+        let rel = path.and_then(|p| self.relative(p));
+        if rel.is_none() && !self.has_kind_overrides() {
             return self.compiled.base.clone();
-        };
-        let candidate = globset::Candidate::new(&rel);
+        }
+        let candidate = rel.as_ref().map(globset::Candidate::new);
         let mut eff: Option<EffectivePolicy> = None;
         for (o, set) in self.policy.overrides.iter().zip(&self.compiled.globs) {
-            if set.as_ref().is_some_and(|s| s.is_match_candidate(&candidate)) {
+            let by_files = match (&candidate, set) {
+                _ if o.files.is_empty() => !o.kinds.is_empty(),
+                (Some(c), Some(s)) => s.is_match_candidate(c),
+                _ => false,
+            };
+            let by_kind = o.kinds.is_empty() || kind.is_some_and(|k| o.kinds.contains(&k));
+            if by_files && by_kind {
                 eff.get_or_insert_with(|| EffectivePolicy::clone(&self.compiled.base)).apply(o);
             }
         }

@@ -154,6 +154,10 @@ pub struct NamePolicy {
 pub struct Override {
     /// Globs relative to the policy file's folder.
     pub files: Vec<String>,
+    /// File kinds (`agent`, `skill`, `command`, `instructions`, `memory`, `prompt`, `chat-mode`)
+    /// the override applies to; with `files` too, a file must match both.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<crate::dialect::FileKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dialect: Option<Dialect>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -179,6 +183,7 @@ pub struct Override {
 #[serde(default, deny_unknown_fields)]
 struct OverrideRaw {
     files: Vec<String>,
+    kinds: Vec<crate::dialect::FileKind>,
     #[serde(deserialize_with = "de_dialect")]
     dialect: Option<Dialect>,
     tools: Option<ListsPatch<ExtraTool>>,
@@ -277,6 +282,7 @@ impl From<OverrideRaw> for Override {
         });
         Override {
             files: r.files,
+            kinds: r.kinds,
             dialect: r.dialect,
             tools,
             models,

@@ -79,8 +79,13 @@ pub(super) fn validate(p: &Policy, text: &str, path: Option<&Path>, tree: &Tree)
     )];
     for (i, o) in p.overrides.iter().enumerate() {
         let at = vec![Seg::Key("overrides"), Seg::Index(i)];
-        if o.files.is_empty() {
-            report(Severity::Warning, &at, None, "this override has no `files` globs, so it applies to no file".into());
+        if o.files.is_empty() && o.kinds.is_empty() {
+            report(
+                Severity::Warning,
+                &at,
+                None,
+                "this override has no `files` globs nor `kinds`, so it applies to no file".into(),
+            );
         }
         for (j, f) in o.files.iter().enumerate() {
             if let Err(e) = compile_file_glob(f) {

@@ -14,7 +14,11 @@ pub(super) fn check(cx: &mut Ctx) {
             let span = e.value.span.clone();
             let pattern = cx.a.policy.name.pattern.clone().or_else(|| cat.name_pattern.clone());
             let from_policy = cx.a.policy.name.pattern.is_some();
-            if dialect == crate::dialect::Dialect::Claude && name.contains(':') {
+            let kind = cx.a.detected.map_or(crate::dialect::FileKind::Agent, |d| d.kind);
+            if dialect == crate::dialect::Dialect::Claude
+                && kind == crate::dialect::FileKind::Agent
+                && name.contains(':')
+            {
                 // Claude Code does not load it (since v2.1.218): the pattern check would only add a warning.
                 let at = cx.text[span.clone()].find(':').map_or(span.clone(), |j| span.start + j..span.start + j + 1);
                 let msg = format!(
@@ -31,7 +35,11 @@ pub(super) fn check(cx: &mut Ctx) {
                 cx.emit_at(RuleCode::NameFormat, sev, e.key.span.clone(), "`name` is empty");
             } else if let Some(p) = pattern {
                 if regex_is_match(&p, name) == Some(false) {
-                    let whose = if from_policy { "the team policy's" } else { dialect.display() };
+                    let whose = match kind {
+                        _ if from_policy => "the team policy's",
+                        crate::dialect::FileKind::Skill => "the Agent Skills standard's",
+                        _ => dialect.display(),
+                    };
                     let slug = slugify(name);
                     let msg = format!("name `{name}` does not match {whose} pattern `{p}`");
                     let f = (regex_is_match(&p, &slug) == Some(true))
@@ -44,10 +52,17 @@ pub(super) fn check(cx: &mut Ctx) {
             if cat.name_matches_file {
                 if let Some(stem) = cx.a.file_stem.clone() {
                     if stem != name {
-                        let msg = format!(
-                            "name `{name}` differs from the file name `{stem}`; {} is known by its file name",
-                            cx.a_noun()
-                        );
+                        let skill = cx.a.detected.is_some_and(|d| d.kind == crate::dialect::FileKind::Skill);
+                        let msg = if skill {
+                            format!(
+                                "name `{name}` differs from the skill's folder `{stem}`; the Agent Skills standard requires them to be equal"
+                            )
+                        } else {
+                            format!(
+                                "name `{name}` differs from the file name `{stem}`; {} is known by its file name",
+                                cx.a_noun()
+                            )
+                        };
                         if let Some(d) = cx.emit(RuleCode::NameMismatch, span.clone(), msg) {
                             d.fixes.push(fix(format!("Rename to `{stem}`"), span, stem, false));
                         }

@@ -98,7 +98,9 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
         return;
     }
     // A key of another dialect.
-    let other = Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin(*d).key(key).is_some());
+    // For skills, commands and the other kinds, the same kind of file of another product.
+    let other =
+        Dialect::ALL.into_iter().filter(|d| *d != dialect).find(|d| catalog::builtin_for(*d, kind).key(key).is_some());
     if let Some(o) = other {
         cx.emit(
             RuleCode::ForeignKey,
@@ -113,7 +115,7 @@ fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: 
     // its default severity (in data/rules.yaml) is hint.
     let msg = match &suggestion {
         Some(s) => format!("unknown key `{key}` for {}; did you mean `{s}`?", cx.a_noun()),
-        None if dialect == Dialect::Opencode => {
+        None if dialect == Dialect::Opencode && kind == FileKind::Agent => {
             format!("`{key}` is not an OpenCode agent key; OpenCode passes it to the model provider as an option")
         }
         None => format!("unknown key `{key}` for {}; the loader ignores it", cx.a_noun()),

@@ -76,10 +76,7 @@ fn form_of(list: &ToolList, cat: &Catalog, text: &str) -> Option<ToolsForm> {
             if list.items.len() > 1 && cat.tools_forms.contains(&ToolsForm::SpaceString) && {
                 // Commas inside a pattern (`Bash(git add, commit)`) do not make a comma string.
                 let (first, last) = (&list.items[0], &list.items[list.items.len() - 1]);
-                !text[first.item_span.start..last.item_span.end]
-                    .split(['(', ')'])
-                    .step_by(2)
-                    .any(|p| p.contains(','))
+                !text[first.item_span.start..last.item_span.end].split(['(', ')']).step_by(2).any(|p| p.contains(','))
             } =>
         {
             Some(ToolsForm::SpaceString)

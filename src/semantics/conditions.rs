@@ -160,6 +160,12 @@ impl Condition {
             return false;
         }
         let kind = a.detected.map_or(FileKind::Agent, |d| d.kind);
+        // A condition without `kinds` is about agents (and Copilot's prompt files, which share
+        // their keys), not about skills, commands, instructions or memory files.
+        let new_kind = matches!(kind, FileKind::Skill | FileKind::Command | FileKind::Instructions | FileKind::Memory);
+        if self.kinds.is_empty() && new_kind {
+            return false;
+        }
         if !self.kinds.is_empty() && !self.kinds.iter().any(|k| k == kind_id(kind)) {
             return false;
         }
