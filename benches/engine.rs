@@ -148,5 +148,28 @@ fn bench_corpus(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_parse, bench_check, bench_ide, bench_corpus);
+/// `agentls check` per file, by kind: an agent against a skill, a command, an instructions file
+/// and a memory file of `examples/`, each checked with its links against the disk as the command
+/// line does (issue 12: the new kinds within 20% of agent files).
+fn bench_kinds(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let files = [
+        ("agent", ".claude/agents/code-reviewer.md"),
+        ("skill", ".claude/skills/pdf-forms/SKILL.md"),
+        ("command", ".claude/commands/git/commit.md"),
+        ("instructions", ".github/instructions/typescript.instructions.md"),
+        ("memory", "CLAUDE.md"),
+    ];
+    let settings = Settings::default();
+    let mut g = c.benchmark_group("kinds");
+    g.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    for (name, rel) in files {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).expect("example file");
+        g.bench_function(name, |b| b.iter(|| agentls::engine::check_on_disk(black_box(&text), Some(&path), &settings)));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_check, bench_ide, bench_corpus, bench_kinds);
 criterion_main!(benches);

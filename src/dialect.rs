@@ -95,9 +95,10 @@ pub enum FileKind {
     Skill,
     /// A slash command: `.claude/commands/**/*.md`, `.factory/commands/*.md`, `.opencode/command/*.md`.
     Command,
-    /// Copilot instructions: `*.instructions.md` and `.github/copilot-instructions.md`.
+    /// Instructions for matching files: Copilot's `*.instructions.md` and
+    /// `.github/copilot-instructions.md`, Claude Code's `.claude/rules/**/*.md`.
     Instructions,
-    /// A memory file the product reads into every session: `CLAUDE.md`, `AGENTS.md`, `.claude/rules/*.md`.
+    /// A memory file the product reads into every session: `CLAUDE.md`, `AGENTS.md`.
     Memory,
 }
 
@@ -232,7 +233,7 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
             (".opencode", "agent" | "agents") => return found(Dialect::Opencode, FileKind::Agent),
             (".claude", "commands") => return found(Dialect::Claude, FileKind::Command),
             (".opencode", "command" | "commands") => return found(Dialect::Opencode, FileKind::Command),
-            (".claude", "rules") => return found(Dialect::Claude, FileKind::Memory),
+            (".claude", "rules") => return found(Dialect::Claude, FileKind::Instructions),
             _ => {}
         }
     }

@@ -59,6 +59,9 @@ fn sample(d: Dialect, kind: FileKind, spec: &catalog::KeySpec, name: &str) -> St
         "applyTo" => return "\"**/*.ts\"".into(),
         _ => {}
     }
+    if spec.ty == ValueType::Boolean {
+        return "true".into();
+    }
     if let Some(v) = spec.values.first() {
         return if spec.ty == ValueType::StringList { format!("[\"{v}\"]") } else { format!("\"{v}\"") };
     }

@@ -273,3 +273,27 @@ fn requests_see_the_current_version_and_settings_never_a_cached_past() {
     assert!(!offers_fix(&mut ws), "code actions use the new version");
     assert!(!hover_markdown(&mut ws, &uri, &on_bash).unwrap_or_default().contains("foreign-tool"));
 }
+
+#[test]
+fn skill_links_point_at_files_and_a_missing_script_is_a_diagnostic() {
+    let rel = ".claude/skills/pdf-forms/SKILL.md";
+    let text = "---\nname: pdf-forms\ndescription: Fills PDF forms.\nallowed-tools: Read Grpe\n---\nRun `scripts/fill.py`, read [the fields](references/fields.md), then `scripts/gone.sh`.\n";
+    let mut ws = Workspace::default_push();
+    ws.write(".claude/skills/pdf-forms/scripts/fill.py", "print()\n");
+    ws.write(".claude/skills/pdf-forms/references/fields.md", "# Fields\n");
+    let (uri, published) = ws.open(rel, text);
+    let codes: Vec<&str> =
+        published["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"unknown-tool"), "{published}");
+    let missing = find_diagnostic(&published, "missing-file");
+    assert_eq!(missing["range"]["start"]["line"], 5, "{missing}");
+    let col = text.lines().nth(5).unwrap().find("scripts/gone.sh").unwrap();
+    assert_eq!(missing["range"]["start"]["character"], col as u64, "{missing}");
+    let links = ws.client.request("textDocument/documentLink", doc(&uri)).unwrap();
+    let targets: Vec<String> =
+        links.as_array().unwrap().iter().map(|l| l["target"].as_str().unwrap().to_string()).collect();
+    assert_eq!(targets.len(), 3, "{links}");
+    assert!(targets[0].ends_with("/.claude/skills/pdf-forms/scripts/fill.py"), "{targets:?}");
+    assert!(targets[1].ends_with("/.claude/skills/pdf-forms/references/fields.md"), "{targets:?}");
+    assert_eq!(links[0]["range"]["start"], json!({"line": 5, "character": 5}), "{links}");
+}

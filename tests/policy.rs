@@ -514,6 +514,7 @@ fn schema_lists_exactly_the_fields_of_the_types() {
     let s = schema();
     assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     let full_override = Override {
+        kinds: vec![agentls::dialect::FileKind::Skill],
         dialect: Some(Dialect::Claude),
         tools: Some(ToolsPolicy::default()),
         models: Some(ModelsPolicy::default()),

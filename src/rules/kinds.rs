@@ -111,7 +111,8 @@ fn wildcard(p: &[u8], s: &[u8]) -> bool {
 /// `applyTo: "**/*.ts, src/**/*.{js,jsx}"`: each comma-separated glob must parse.
 fn apply_to(cx: &mut Ctx) {
     let Some(fm) = cx.a.parsed.frontmatter.as_ref() else { return };
-    let Some(e) = fm.get("applyTo") else { return };
+    // Copilot's `applyTo`, Claude Code's `paths` (a rule file).
+    let Some(e) = fm.get("applyTo").or_else(|| fm.get("paths")) else { return };
     let Some(value) = e.value.as_str() else { return };
     let (inner, exact) = tools::name_span(&e.value, cx.text);
     let mut depth = 0i32;

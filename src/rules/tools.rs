@@ -150,7 +150,10 @@ fn check_items(cx: &mut Ctx, cat: &Catalog, dialect: Dialect, list: &ToolList, a
         let Item { name, span, .. } = it;
         let span = span.clone();
         let folded = if cat.tools_case_insensitive { name.to_ascii_lowercase() } else { name.clone() };
-        if !seen.insert(folded) {
+        // `Bash(git status:*), Bash(git diff:*)` grant two commands: the same tool with other
+        // arguments is not a duplicate.
+        let args = text.get(it.span.end..it.item_span.end).unwrap_or("").trim_matches(|c| c == '"' || c == '\'');
+        if !seen.insert(format!("{folded}{args}")) {
             if let Some(d) =
                 cx.emit(RuleCode::DuplicateTool, span.clone(), format!("`{name}` is listed more than once"))
             {

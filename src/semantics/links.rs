@@ -63,7 +63,7 @@ pub fn references(a: &Analysis) -> Vec<FileRef> {
         out.push(FileRef { kind: RefKind::Link, target: join(dir, &decode(written)), written: written.into(), span });
     }
     let at_kind = match det.kind {
-        FileKind::Memory if feature("imports") => Some(RefKind::Import),
+        FileKind::Memory | FileKind::Instructions if feature("imports") => Some(RefKind::Import),
         FileKind::Command | FileKind::Skill if feature("file-references") => Some(RefKind::FileRef),
         _ => None,
     };
