@@ -17,6 +17,16 @@ local agent_patterns = {
   '%.prompt%.md$', -- Copilot prompt files
   '%.chatmode%.md$', -- Copilot chat modes
   '/%.opencode/agents?/.+%.md$', -- OpenCode agents, `agent/` or `agents/`
+  '/%.[a-z]+/skills?/[^/]+/SKILL%.md$', -- Agent Skills (.claude, .github, .factory, .opencode, .agents)
+  '/%.claude/commands/.+%.md$', -- Claude Code commands
+  '/%.factory/commands/[^/]+%.md$', -- Factory commands
+  '/%.opencode/commands?/.+%.md$', -- OpenCode commands
+  '/%.claude/rules/.+%.md$', -- Claude Code rules
+  '%.instructions%.md$', -- Copilot instructions
+  '/%.github/copilot%-instructions%.md$', -- Copilot repository instructions
+  '/CLAUDE%.md$', -- memory files
+  '/CLAUDE%.local%.md$',
+  '/AGENTS%.md$',
   '/%.agentls%.yaml$', -- the team policy
 }
 

@@ -11,6 +11,23 @@ export const AGENT_FILE_PATTERNS: readonly string[] = [
   '**/*.chatmode.md',
   '**/.opencode/agent/**/*.md',
   '**/.opencode/agents/**/*.md',
+  // Skills, commands, instructions and memory files.
+  '**/.claude/skills/*/SKILL.md',
+  '**/.github/skills/*/SKILL.md',
+  '**/.factory/skills/*/SKILL.md',
+  '**/.opencode/skill/*/SKILL.md',
+  '**/.opencode/skills/*/SKILL.md',
+  '**/.agents/skills/*/SKILL.md',
+  '**/.claude/commands/**/*.md',
+  '**/.factory/commands/*.md',
+  '**/.opencode/command/**/*.md',
+  '**/.opencode/commands/**/*.md',
+  '**/.claude/rules/**/*.md',
+  '**/*.instructions.md',
+  '**/.github/copilot-instructions.md',
+  '**/CLAUDE.md',
+  '**/CLAUDE.local.md',
+  '**/AGENTS.md',
 ];
 
 /** The team policy file. */
