@@ -166,6 +166,9 @@ fn a_command_shell_line_needs_an_allowed_pattern() {
     let t = "---\ndescription: Deploy\nallowed-tools: Bash(git status:*)\n---\nStatus: !`git status`\nBranch: !`git branch --show-current`\n";
     let d = check(path, t, &[]);
     assert_eq!(found(t, &d), [("shell-not-allowed", "git branch --show-current")], "{}", shown(t, &d));
+    let fixed = agentls::diagnostic::apply_edits(t, &d[0].fixes[0].edits);
+    assert!(fixed.contains("allowed-tools: Bash(git status:*), Bash(git branch:*)"), "{fixed}");
+    assert_eq!(found(&fixed, &check(path, &fixed, &[])), []);
     let ok = "---\ndescription: Deploy\nallowed-tools: Bash(git status:*), Bash(git branch:*)\n---\nStatus: !`git status`\nBranch: !`git branch --show-current`\n";
     assert_eq!(found(ok, &check(path, ok, &[])), []);
 }
@@ -209,4 +212,32 @@ fn a_relative_link_to_nothing_is_found() {
     let d = check("AGENTS.md", t, &[]);
     assert_eq!(found(t, &d), [("missing-file", "docs/guide.md")], "{}", shown(t, &d));
     let _ = PathBuf::new();
+}
+
+#[test]
+fn completion_and_hover_know_the_keys_and_tools_of_a_skill() {
+    use agentls::analysis::analyze;
+    use agentls::ide;
+    let path = Path::new("/w/.claude/skills/pdf-forms/SKILL.md");
+    let t = "---\nname: pdf-forms\ndescription: Fills PDF forms.\ncontext: fork\nallowed-tools: Read \n\n---\nBody.\n";
+    let settings = Settings::default();
+    let a = analyze(t, Some(path), &settings);
+    let at_key = t.find("\n\n---").unwrap() + 1;
+    let keys: Vec<String> = ide::completions(&a, at_key).into_iter().map(|c| c.label).collect();
+    for k in ["allowed-tools", "disable-model-invocation", "argument-hint", "model"] {
+        assert!(keys.iter().any(|l| l == k) || k == "allowed-tools", "{k} not offered: {keys:?}");
+    }
+    assert!(!keys.iter().any(|l| l == "permissionMode"), "an agent key offered in a skill: {keys:?}");
+    let at_tool = t.find("Read ").unwrap() + 5;
+    let tools: Vec<String> = ide::completions(&a, at_tool).into_iter().map(|c| c.label).collect();
+    assert!(tools.iter().any(|l| l == "Grep"), "{tools:?}");
+    let h = ide::hover(&a, t.find("context").unwrap() + 2).expect("hover on `context`");
+    assert!(h.markdown.contains("context"), "{}", h.markdown);
+    let links = ide::document_links(&analyze(
+        "---\nname: pdf-forms\ndescription: x\n---\nRun scripts/fill.py\n",
+        Some(path),
+        &settings,
+    ));
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].target, Path::new("/w/.claude/skills/pdf-forms/scripts/fill.py"));
 }

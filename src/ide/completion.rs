@@ -30,6 +30,7 @@ pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<Completion> {
 pub(super) fn options(cat: Option<&Catalog>, key: &str) -> Options {
     Options {
         comma_items: cat.is_some_and(|c| c.is_tool_key(key)),
+        space_items: cat.is_some_and(|c| c.is_tool_key(key) && c.tools_forms.contains(&ToolsForm::SpaceString)),
         default_quote: cat.and_then(|c| c.key(key)).map_or('"', default_quote),
     }
 }
@@ -471,7 +472,10 @@ fn tools(a: &Analysis, cat: &Catalog, v: &ValueCtx) -> Vec<Completion> {
         (format!("{}: ${{1|false,true|}}", escape_snippet(&k)), true)
     };
     // Later items of a comma string are part of one scalar: never quoted on their own.
-    let later_in_string = v.shape == ValueShape::Scalar && a.text[v.region.start..v.replace.start].contains(',');
+    let before = &a.text[v.region.start..v.replace.start];
+    let spaces = cat.tools_forms.contains(&ToolsForm::SpaceString);
+    let later_in_string =
+        v.shape == ValueShape::Scalar && (before.contains(',') || (spaces && !before.trim().is_empty()));
     let write = |name: &str| -> Option<(String, bool)> {
         let lead = if v.needs_space { " " } else { "" };
         match v.shape {

@@ -85,6 +85,8 @@ pub(super) fn is_name_char(c: char) -> bool {
 pub(super) struct Options {
     /// Items are separated by commas (tool keys): a scalar is a comma string.
     pub comma_items: bool,
+    /// White space separates items too (a skill's `allowed-tools: Read Grep`).
+    pub space_items: bool,
     /// The quote for the first item of an empty flow list.
     pub default_quote: char,
 }
@@ -332,14 +334,16 @@ fn item(
     let mut item_start = body_start;
     if comma {
         let seg = &text[body_start..offset];
-        if let Some(p) = last_top_level_comma(seg) {
-            item_start = body_start + p + 1;
+        if let Some(p) = last_top_level_comma(seg, o.space_items) {
+            item_start = body_start + p + seg[p..].chars().next().map_or(1, char::len_utf8);
         }
         let rest = &text[item_start..offset];
         item_start += rest.len() - rest.trim_start().len();
     }
     let partial = &text[item_start..offset];
-    if o.comma_items && (partial.contains('(') || (!in_quote && partial.contains(char::is_whitespace))) {
+    if o.comma_items
+        && (partial.contains('(') || (!in_quote && !o.space_items && partial.contains(char::is_whitespace)))
+    {
         return None;
     }
     // The item runs on to the next separator.
@@ -348,7 +352,7 @@ fn item(
         .char_indices()
         .find(|&(i, c)| {
             (in_quote && Some(c) == q)
-                || (comma && c == ',')
+                || (comma && (c == ',' || (o.space_items && c.is_whitespace())))
                 || (!in_quote && c == '#' && (i > 0 || offset > start) && text[..offset + i].ends_with([' ', '\t']))
         })
         .map_or(tail.len(), |(i, _)| i);
@@ -382,15 +386,16 @@ fn closing_quote(s: &str, q: char) -> Option<usize> {
     None
 }
 
-/// The last comma outside parentheses (`Bash(git add, commit), Re|`).
-fn last_top_level_comma(s: &str) -> Option<usize> {
+/// The last comma outside parentheses (`Bash(git add, commit), Re|`); with `spaces`, the last
+/// separating white space too (`Read Bash(git diff:*) Gr|`).
+fn last_top_level_comma(s: &str, spaces: bool) -> Option<usize> {
     let mut depth = 0i32;
     let mut last = None;
     for (i, c) in s.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
-            ',' if depth <= 0 => last = Some(i),
+            c if depth <= 0 && (c == ',' || (spaces && c.is_whitespace())) => last = Some(i),
             _ => {}
         }
     }

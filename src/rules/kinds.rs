@@ -57,7 +57,15 @@ fn shell_lines(cx: &mut Ctx, cat: &Catalog) {
         if allowed {
             continue;
         }
-        let first = cmd.split_whitespace().next().unwrap_or(cmd);
+        // The program and its subcommand (`git branch`), not its options or arguments.
+        let words: Vec<&str> = cmd.split_whitespace().take(2).collect();
+        let first = match words.as_slice() {
+            [p, sub] if sub.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !sub.starts_with('-') => {
+                format!("{p} {sub}")
+            }
+            [p, ..] => p.to_string(),
+            [] => cmd.to_string(),
+        };
         let msg = match &list {
             Some((key, _)) => format!(
                 "`!{cmd}` runs before the prompt, but `{key}` does not pre-approve it: add `{shell}({first}:*)` (or the exact command), or the command fails unless the user's permission settings allow it"
@@ -66,7 +74,24 @@ fn shell_lines(cx: &mut Ctx, cat: &Catalog) {
                 "`!{cmd}` runs before the prompt and needs `allowed-tools: {shell}({first}:*)`; without it the command fails unless the user's permission settings allow it"
             ),
         };
-        cx.emit(RuleCode::ShellNotAllowed, span, msg);
+        let grant = format!("{shell}({first}:*)");
+        let edit = match &list {
+            Some((_, l)) => l.insertion(text, &grant),
+            // No `allowed-tools` yet: add it before the closing fence.
+            None => fm.and_then(|fm| fm.close.as_ref()).map(|c| crate::diagnostic::TextEdit {
+                span: c.start..c.start,
+                new_text: format!("allowed-tools: {grant}{}", super::line_break(text)),
+            }),
+        };
+        if let Some(d) = cx.emit(RuleCode::ShellNotAllowed, span, msg) {
+            if let Some(e) = edit {
+                d.fixes.push(crate::diagnostic::Fix {
+                    title: format!("Pre-approve `{grant}`"),
+                    edits: vec![e],
+                    safe: false,
+                });
+            }
+        }
     }
 }
 
