@@ -241,3 +241,25 @@ fn completion_and_hover_know_the_keys_and_tools_of_a_skill() {
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].target, Path::new("/w/.claude/skills/pdf-forms/scripts/fill.py"));
 }
+
+#[test]
+fn a_policy_override_by_kind_sets_sections_and_limits_for_that_kind_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "description:\n  min: 40\noverrides:\n  - kinds: [skill]\n    description:\n      min: 5\n    sections:\n      required:\n        - title: Steps\n";
+    std::fs::write(dir.path().join(".agentls.yaml"), policy).unwrap();
+    let skill = dir.path().join(".claude/skills/pdf-forms/SKILL.md");
+    let agent = dir.path().join(".claude/agents/reviewer.md");
+    let loaded = agentls::policy::discover(&skill);
+    assert!(loaded.error.is_none(), "{:?}", loaded.error);
+    let settings = Settings { policy: std::sync::Arc::new(loaded), ..Settings::default() };
+    let t = "---\nname: pdf-forms\ndescription: Fills forms.\n---\n# PDF forms\n\nDo it.\n";
+    let d = agentls::engine::check(t, Some(&skill), &settings);
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"missing-section"), "{codes:?}");
+    assert!(!codes.contains(&"description-too-short"), "{codes:?}");
+    let a = "---\nname: reviewer\ndescription: Reviews code.\n---\nYou review code.\n";
+    let d = agentls::engine::check(a, Some(&agent), &settings);
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"description-too-short"), "{codes:?}");
+    assert!(!codes.contains(&"missing-section"), "{codes:?}");
+}

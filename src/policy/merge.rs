@@ -167,6 +167,10 @@ pub struct EffectivePolicy {
     pub rules: BTreeMap<String, RuleLevel>,
     /// The product versions the team runs, by product id (`claude-code`, `vscode`...).
     pub products: BTreeMap<String, String>,
+    /// True when an override selecting this file's kind (`overrides[].kinds`) set `sections`: the
+    /// section rules then apply to a skill, command or other non-agent file (they never do by
+    /// default: sections are a convention of agent prompts).
+    pub kind_sections: bool,
 }
 
 impl EffectivePolicy {
@@ -281,6 +285,7 @@ impl LoadedPolicy {
             name: policy.name.clone(),
             rules: policy.rules.clone(),
             products: policy.products.clone(),
+            kind_sections: false,
         };
         if policy.extends_default != Some(false) {
             base.sections = SectionsPolicy::merged_over(&policy.sections, &builtin_default().sections);
@@ -357,7 +362,9 @@ impl LoadedPolicy {
             };
             let by_kind = o.kinds.is_empty() || kind.is_some_and(|k| o.kinds.contains(&k));
             if by_files && by_kind {
-                eff.get_or_insert_with(|| EffectivePolicy::clone(&self.compiled.base)).apply(o);
+                let e = eff.get_or_insert_with(|| EffectivePolicy::clone(&self.compiled.base));
+                e.apply(o);
+                e.kind_sections |= !o.kinds.is_empty() && o.sections.is_some();
             }
         }
         match eff {

@@ -17,7 +17,7 @@ pub(super) fn check(cx: &mut Ctx) {
         return;
     }
     // Sections are a convention of agent system prompts, not of prompt files.
-    if det.kind == crate::dialect::FileKind::Agent {
+    if det.kind == crate::dialect::FileKind::Agent || (!det.kind.is_agent_like() && cx.a.policy.kind_sections) {
         sections(cx);
     }
     // A skill's or command's `allowed-tools` pre-approves tools; it does not take the others away,
