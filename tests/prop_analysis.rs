@@ -12,8 +12,19 @@ use agentls::engine::check;
 use agentls::ide;
 use proptest::prelude::*;
 
-const PATHS: [&str; 5] =
-    [".claude/agents/x.md", ".factory/droids/x.md", ".github/agents/x.agent.md", ".opencode/agent/x.md", "notes/x.md"];
+const PATHS: [&str; 11] = [
+    ".claude/agents/x.md",
+    ".factory/droids/x.md",
+    ".github/agents/x.agent.md",
+    ".opencode/agent/x.md",
+    "notes/x.md",
+    ".claude/skills/x/SKILL.md",
+    ".github/skills/x/SKILL.md",
+    ".claude/commands/x.md",
+    ".opencode/commands/x.md",
+    ".github/instructions/x.instructions.md",
+    "CLAUDE.md",
+];
 
 fn span_ok(text: &str, s: &Span) -> bool {
     s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
@@ -24,7 +35,16 @@ fn span_ok(text: &str, s: &Span) -> bool {
 fn probe(text: &str, path: &str, every: usize) -> Result<(), String> {
     let s = Settings::default();
     let a = analyze(text, Some(Path::new(path)), &s);
-    let diags = check(text, Some(Path::new(path)), &s);
+    let mut diags = check(text, Some(Path::new(path)), &s);
+    // The link rules, against an empty file system (every link dangles).
+    let linked =
+        agentls::engine::check_with_files(text, Some(Path::new(path)), &s, &agentls::files::Overlay::default());
+    diags.extend(linked.into_iter().filter(|d| d.code.as_str() == "missing-file" || d.code.as_str() == "import-cycle"));
+    for l in ide::document_links(&a) {
+        if !span_ok(text, &l.span) {
+            return Err(format!("{path}: document link {l:?}"));
+        }
+    }
     for d in &diags {
         if !span_ok(text, &d.span) || d.fixes.iter().flat_map(|f| &f.edits).any(|e| !span_ok(text, &e.span)) {
             return Err(format!("{path}: diagnostic {d:?}"));
@@ -120,6 +140,15 @@ const PIECES: &[&str] = &[
     "# ",
     "## Role\n",
     "`Read`",
+    "allowed-tools: ",
+    "Bash(git diff:*) ",
+    "!`git status`",
+    "@docs/a.md ",
+    "[x](scripts/a.py)",
+    "scripts/run.sh",
+    "applyTo: ",
+    "**/*.{ts",
+    "%2",
     "😀",
     "𐐀",
     "é",
@@ -141,7 +170,7 @@ fn doc() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
     #[test]
-    fn every_offset_of_random_files(text in doc(), dialect in 0usize..5) {
+    fn every_offset_of_random_files(text in doc(), dialect in 0usize..PATHS.len()) {
         let r = probe(&text, PATHS[dialect], 1);
         prop_assert!(r.is_ok(), "{:?}: {}", text, r.unwrap_err());
     }
