@@ -263,3 +263,31 @@ fn a_policy_override_by_kind_sets_sections_and_limits_for_that_kind_only() {
     assert!(codes.contains(&"description-too-short"), "{codes:?}");
     assert!(!codes.contains(&"missing-section"), "{codes:?}");
 }
+
+/// `agentls check` on the example skills and commands, in each output format.
+#[test]
+fn check_reports_the_new_kinds_in_every_format() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |format: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_agentls"))
+            .args(["check", "--format", format, "examples/.claude/skills", "examples/.claude/commands"])
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let codes: Vec<&str> = json["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    for c in ["unknown-tool", "missing-file", "shell-not-allowed", "name-mismatch"] {
+        assert!(codes.contains(&c), "{c} missing from {codes:?}");
+    }
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "shell-not-allowed"), "{sarif}");
+    let github = run("github");
+    assert!(
+        github.lines().any(|l| l.starts_with("::warning file=examples/.claude/commands/deploy.md,line=6,col=19")),
+        "{github}"
+    );
+}
