@@ -291,3 +291,15 @@ fn check_reports_the_new_kinds_in_every_format() {
         "{github}"
     );
 }
+
+#[test]
+fn hover_explains_a_command_placeholder() {
+    let path = Path::new("/w/.claude/commands/fix.md");
+    let t = "---\ndescription: Fix an issue\n---\nFix issue $ARGUMENTS, starting with $0.\n";
+    let a = agentls::analysis::analyze(t, Some(path), &Settings::default());
+    let h = agentls::ide::hover(&a, t.find("ARGUMENTS").unwrap() + 3).expect("hover on $ARGUMENTS");
+    assert_eq!(&t[h.span.clone()], "$ARGUMENTS");
+    assert!(h.markdown.contains("argument"), "{}", h.markdown);
+    let h = agentls::ide::hover(&a, t.find("$0").unwrap()).expect("hover on $0");
+    assert_eq!(&t[h.span.clone()], "$0");
+}

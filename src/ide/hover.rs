@@ -20,8 +20,50 @@ use super::{clamp_offset, Hover};
 
 pub(super) fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
     let offset = clamp_offset(a.text, offset);
-    let h = frontmatter(a, offset).or_else(|| heading(a, offset))?;
+    let h = frontmatter(a, offset).or_else(|| heading(a, offset)).or_else(|| body_feature(a, offset))?;
     span_ok(a.text, &h.span).then_some(h)
+}
+
+/// A placeholder in a skill's or command's body (`$ARGUMENTS`, `$1`, `${CLAUDE_SKILL_DIR}`) or a
+/// `` !`cmd` ``: what the product does with it, from the kind's catalog (`body_features`).
+fn body_feature(a: &Analysis, offset: usize) -> Option<Hover> {
+    let cat = a.catalog.as_deref()?;
+    if cat.body_features.is_empty() || !within(&a.parsed.body.span, offset) {
+        return None;
+    }
+    let text = a.text;
+    let bytes = text.as_bytes();
+    // The `$` word around the offset.
+    let mut start = offset.min(text.len());
+    while start > 0
+        && (bytes[start - 1].is_ascii_alphanumeric() || matches!(bytes[start - 1], b'_' | b'{' | b'[' | b'$'))
+    {
+        start -= 1;
+        if bytes[start] == b'$' {
+            break;
+        }
+    }
+    if bytes.get(start) != Some(&b'$') {
+        return None;
+    }
+    let mut end = start + 1;
+    while end < text.len()
+        && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'_' | b'{' | b'}' | b'[' | b']'))
+    {
+        end += 1;
+    }
+    let word = &text[start..end];
+    let id = if word == "$ARGUMENTS" {
+        "arguments"
+    } else if word.starts_with("$ARGUMENTS[") || word[1..].bytes().all(|b| b.is_ascii_digit()) && word.len() > 1 {
+        "positional"
+    } else if word.starts_with("${") {
+        "skill-dir"
+    } else {
+        "named-arguments"
+    };
+    let f = cat.body_features.iter().find(|f| f.id == id)?;
+    Some(Hover { span: start..end, markdown: format!("**`{word}`**: {}", f.doc.trim()) })
 }
 
 pub(super) fn with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize) -> Option<Hover> {
