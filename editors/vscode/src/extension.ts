@@ -5,13 +5,17 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  CloseHandlerResult,
   DidChangeConfigurationNotification,
+  ErrorAction,
+  ErrorHandler,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
 } from 'vscode-languageclient/node';
-import { findServer, isExecutableFile, serverCommand } from './discovery';
+import { describeSource, findServer, isExecutableFile, probeServer, repairBundledMode, serverCommand } from './discovery';
 import { documentSelector } from './selector';
 import { RawSettings, didChangeConfigurationParams, toInitializationOptions } from './settings';
 
@@ -70,6 +74,7 @@ function ensureStarted(context: vscode.ExtensionContext): Promise<void> {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
+  repairBundledMode(context.extensionPath, process.platform);
   const found = findServer({
     settingPath: vscode.workspace.getConfiguration('agentls').get<string>('server.path'),
     env: process.env,
@@ -83,7 +88,12 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     showErrorOnce(found.message);
     return;
   }
-  output.appendLine(`Starting ${found.path} lsp (found via ${found.source})`);
+  const probe = await probeServer(found);
+  if (!probe.ok) {
+    showErrorOnce(probe.message);
+    return;
+  }
+  output.appendLine(`Starting ${found.path} lsp (${probe.version}, from ${describeSource(found.source)})`);
 
   const command = serverCommand(found.path);
   const serverOptions: ServerOptions = { run: command, debug: command };
@@ -91,6 +101,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: selector,
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler: crashHandler(found.path),
     initializationOptions: () => toInitializationOptions(readSettings(), os.homedir()),
     middleware: {
       workspace: {
@@ -110,6 +121,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     },
   };
 
+  // The server's `$/progress` needs nothing here: LanguageClient registers its ProgressFeature, which
+  // announces `window.workDoneProgress` and shows `window/workDoneProgress/create` tokens in VS Code's
+  // progress UI.
   const candidate = new LanguageClient('agentls', 'agentls', serverOptions, clientOptions);
   try {
     await candidate.start();
@@ -121,6 +135,32 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     output.appendLine(`agentls failed to start: ${error instanceof Error ? error.message : String(error)}`);
     await candidate.dispose().catch(() => undefined);
   }
+}
+
+/**
+ * Restarts a server that exits, as the default handler does, but after the fifth exit within three
+ * minutes stops trying and says so with the same buttons as the not-found message.
+ */
+function crashHandler(binary: string): ErrorHandler {
+  const exits: number[] = [];
+  return {
+    error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: (): CloseHandlerResult => {
+      const now = Date.now();
+      exits.push(now);
+      while (exits.length > 0 && now - exits[0] > 3 * 60_000) {
+        exits.shift();
+      }
+      if (exits.length < 5) {
+        output.appendLine(`agentls exited; restarting it (${exits.length} exit(s) in the last 3 minutes)`);
+        return { action: CloseAction.Restart, handled: true };
+      }
+      showErrorOnce(
+        `agentls: the server at ${binary} exited 5 times in 3 minutes and will not be restarted. See "agentls: Show Output" for its log; after fixing it, or pointing agentls.server.path at another binary, run "agentls: Restart Server".`,
+      );
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {

@@ -1,6 +1,9 @@
 // Drives the real agentls server over stdio the way VS Code does: same client capabilities, a
 // workspace folder, an agent file opened as `markdown`, diagnostics pulled when the server offers
-// pull (as VS Code does), else awaited as publishDiagnostics. Needs the binary: $AGENTLS_PATH, else PATH.
+// pull (as VS Code does), else awaited as publishDiagnostics. The binary is found by the extension's
+// own discovery: $AGENTLS_PATH, else the bundled server/agentls of $AGENTLS_EXTENSION_DIR (an unpacked
+// .vsix; default this folder), else PATH. AGENTLS_EXPECT_SOURCE=bundled fails the run unless the
+// binary found is the bundled one.
 // The seed droid comes from $AGENTLS_SEED, else tests/fixtures/seed-droid.md in the repository.
 import assert from 'node:assert/strict';
 import * as cp from 'node:child_process';
@@ -10,13 +13,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as rpc from 'vscode-languageserver-protocol/node';
-import { findServer, isExecutableFile, serverCommand } from '../../src/discovery';
+import { findServer, isExecutableFile, probeServer, serverCommand } from '../../src/discovery';
 import { didChangeConfigurationParams, toInitializationOptions } from '../../src/settings';
 import capabilities from './vscode-capabilities.json';
 
 // Both the source (test/protocol) and the bundle (out/test/protocol) sit three levels below editors/vscode.
-const extensionDir = join(__dirname, '..', '..', '..');
-const repoDir = join(extensionDir, '..', '..');
+const sourceDir = join(__dirname, '..', '..', '..');
+const repoDir = join(sourceDir, '..', '..');
+const extensionDir = process.env.AGENTLS_EXTENSION_DIR || sourceDir;
 const seedPath = process.env.AGENTLS_SEED || join(repoDir, 'tests', 'fixtures', 'seed-droid.md');
 const TIMEOUT_MS = 10_000;
 
@@ -49,6 +53,13 @@ describe('agentls lsp, driven like VS Code', () => {
   before(async () => {
     const found = findServer({ env: process.env, extensionPath: extensionDir, platform: process.platform, homedir: os.homedir(), isExecutableFile });
     assert.ok(found.found, `no agentls binary: set AGENTLS_PATH (${!found.found ? found.message : ''})`);
+    const expected = process.env.AGENTLS_EXPECT_SOURCE;
+    if (expected) {
+      assert.equal(found.source, expected, `found ${found.path} through ${found.source}`);
+    }
+    const probe = await probeServer(found);
+    assert.ok(probe.ok, !probe.ok ? probe.message : '');
+    console.log(`# server: ${found.path} (${found.source}), ${probe.version}`);
     assert.ok(existsSync(seedPath), `seed droid not found at ${seedPath}; set AGENTLS_SEED`);
 
     workspace = mkdtempSync(join(os.tmpdir(), 'agentls-vscode-'));

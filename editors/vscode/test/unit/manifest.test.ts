@@ -27,9 +27,13 @@ describe('package.json', () => {
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['agentls.server.path']);
   });
 
-  it('contributes the restart command', () => {
-    const restart = manifest.contributes.commands.find((c: { command: string }) => c.command === 'agentls.restartServer');
-    assert.equal(`${restart.category}: ${restart.title}`, 'agentls: Restart server');
+  it('contributes the Restart Server and Show Output commands', () => {
+    const title = (id: string) => {
+      const c = manifest.contributes.commands.find((c: { command: string }) => c.command === id);
+      return c && `${c.category}: ${c.title}`;
+    };
+    assert.equal(title('agentls.restartServer'), 'agentls: Restart Server');
+    assert.equal(title('agentls.showOutput'), 'agentls: Show Output');
   });
 
   it('activates for every language in the selector', () => {
@@ -43,5 +47,14 @@ describe('package.json', () => {
     assert.equal(manifest.main, './out/extension.js');
     // vsce refuses a package whose @types/vscode is newer than engines.vscode.
     assert.match(manifest.devDependencies['@types/vscode'], /^~?1\.91\./);
+  });
+
+  it('shows the server\'s $/progress: the language client announces window.workDoneProgress', () => {
+    // No code of ours handles progress: vscode-languageclient's ProgressFeature announces the
+    // capability and maps window/workDoneProgress/create + $/progress to VS Code's progress UI.
+    // This fails if an upgrade of the client stops registering that feature.
+    const lib = join(__dirname, '..', '..', '..', 'node_modules', 'vscode-languageclient', 'lib', 'common');
+    assert.match(readFileSync(join(lib, 'client.js'), 'utf8'), /registerFeature\(new progress_1\.ProgressFeature\(this\)\)/);
+    assert.match(readFileSync(join(lib, 'progress.js'), 'utf8'), /ensure\(capabilities, 'window'\)\.workDoneProgress = true/);
   });
 });
