@@ -25,6 +25,16 @@ local agent_patterns = {
   '%.prompt%.md$',
   '%.chatmode%.md$',
   '/%.opencode/agents?/.+%.md$',
+  '/%.[a-z]+/skills?/[^/]+/SKILL%.md$',
+  '/%.claude/commands/.+%.md$',
+  '/%.factory/commands/[^/]+%.md$',
+  '/%.opencode/commands?/.+%.md$',
+  '/%.claude/rules/.+%.md$',
+  '%.instructions%.md$',
+  '/%.github/copilot%-instructions%.md$',
+  '/CLAUDE%.md$',
+  '/CLAUDE%.local%.md$',
+  '/AGENTS%.md$',
   '/%.agentls%.yaml$',
 }
 
