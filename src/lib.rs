@@ -14,6 +14,7 @@ pub mod fix;
 pub mod ide;
 pub mod loader;
 pub mod lsp;
+pub mod mcp;
 pub mod policy;
 pub mod registry;
 pub mod rules;
