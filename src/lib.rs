@@ -22,3 +22,4 @@ pub mod semantics;
 pub mod syntax;
 pub mod text;
 pub mod tools;
+pub mod workspace;
