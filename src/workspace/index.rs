@@ -89,6 +89,11 @@ impl Workspace {
         self.files.is_empty()
     }
 
+    /// The index's own key for a path (shared, cheap to clone).
+    pub fn key(&self, key: &str) -> Option<FileKey> {
+        self.files.get_key_value(key).map(|(k, _)| k.clone())
+    }
+
     pub fn file(&self, key: &str) -> Option<&FileFacts> {
         self.files.get(key)
     }
