@@ -28,7 +28,7 @@ fn data() -> &'static Data {
     })
 }
 
-fn names<'a>(m: &'a BTreeMap<String, Named>, d: Dialect) -> &'a [String] {
+fn names(m: &BTreeMap<String, Named>, d: Dialect) -> &[String] {
     m.get(d.id()).map_or(&[], |n| n.names.as_slice())
 }
 
@@ -37,10 +37,10 @@ pub fn agents(d: Dialect) -> &'static [String] {
     names(&data().builtin_agents, d)
 }
 
-/// True when `name` is a built-in agent of `d` (OpenCode and Factory names are lowercase ids;
-/// Claude's are matched exactly, as its loader does).
+/// True when `name` is a built-in agent of `d`: exactly, as the loaders match names, except for
+/// VS Code's built-in roles (`Agent`, `agent`).
 pub fn is_agent(d: Dialect, name: &str) -> bool {
-    agents(d).iter().any(|a| a == name)
+    agents(d).iter().any(|a| a == name || (d == Dialect::Copilot && a.eq_ignore_ascii_case(name)))
 }
 
 /// MCP servers `d` provides without configuration.

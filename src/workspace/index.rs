@@ -290,7 +290,7 @@ impl Workspace {
         match r.kind {
             SymbolKind::McpServer => {
                 let Some((server, _)) = self.server_of(key, r) else { return Resolution::Unknown };
-                if builtins::mcp_servers(d).iter().any(|b| *b == server) {
+                if builtins::mcp_servers(d).contains(&server) {
                     return Resolution::Builtin;
                 }
                 let servers = self.servers_for(key, d);
