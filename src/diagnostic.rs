@@ -37,11 +37,24 @@ pub struct Diagnostic {
     /// The exact culprit, as a byte range of the document.
     pub span: Span,
     pub fixes: Vec<Fix>,
+    /// Other places a cross-file finding involves (the other definition of a duplicate name, the
+    /// configuration files read); empty for findings about one file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A place in another file (or the same one) that a diagnostic involves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    /// The file, as the index keys it (the caller's path).
+    pub path: String,
+    pub span: Span,
+    pub message: String,
 }
 
 impl Diagnostic {
     pub fn new(code: RuleCode, severity: Severity, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity, message: message.into(), span, fixes: Vec::new() }
+        Diagnostic { code, severity, message: message.into(), span, fixes: Vec::new(), related: Vec::new() }
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {

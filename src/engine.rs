@@ -43,3 +43,19 @@ pub fn warm_up() {
         std::hint::black_box(check(text, Some(Path::new(path)), &settings));
     }
 }
+
+/// Checks one file as [`check`] does and also extracts its cross-file facts from the same parse,
+/// so `agentls check` indexes the workspace without parsing twice. `key` is the path the index
+/// names the file by (its components place it in a project and scope); `path` is the one the
+/// dialect and policy are found from.
+pub fn check_indexed(
+    text: &str,
+    path: &Path,
+    key: &Path,
+    settings: &Settings,
+) -> (Vec<Diagnostic>, crate::workspace::FileFacts) {
+    let a = analysis::analyze(text, Some(path), settings);
+    let diagnostics = crate::rules::run_with(&a, Some(&Disk));
+    let facts = crate::workspace::extract(&a, key);
+    (diagnostics, facts)
+}

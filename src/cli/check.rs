@@ -16,6 +16,7 @@ use crate::registry::RuleCode;
 use super::render::{FileReport, Report, Skipped};
 use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::fix;
+use crate::workspace::FileFacts;
 
 /// The rule code of a broken policy file, reported once at the policy file itself.
 pub const POLICY_ERROR: RuleCode = RuleCode::PolicyError;
@@ -32,10 +33,20 @@ pub struct Options {
     /// counts need. Most files of a large run have hints only, so this lets the workers drop
     /// those files' text instead of holding every file in memory until the end.
     pub hide_hints: bool,
+    /// Run the cross-file rules over the files found (and index the MCP configurations and skills
+    /// in the walked folders).
+    pub cross_file: bool,
+    /// Report only on files changed against this git ref (`git diff --name-only` plus untracked
+    /// files); references still resolve against the whole tree.
+    pub changed: Option<String>,
 }
 
 /// The checker: `engine::check` in production, a fake in tests.
 pub type Checker = dyn Fn(&str, Option<&Path>, &Settings) -> Vec<Diagnostic> + Sync;
+
+/// The checker that also returns the file's cross-file facts from the same parse
+/// (`engine::check_indexed`): text, path, index key, settings.
+pub type Indexer = dyn Fn(&str, &Path, &Path, &Settings) -> (Vec<Diagnostic>, FileFacts) + Sync;
 
 /// One file to check.
 #[derive(Debug, Clone)]
@@ -45,6 +56,8 @@ pub struct Job {
     /// Absolute, for dialect detection and policy globs, whatever folder agentls runs in.
     pub abs: PathBuf,
     pub policy: Arc<LoadedPolicy>,
+    /// Read for the workspace index only (an MCP configuration or a skill), not checked.
+    pub index_only: bool,
 }
 
 /// The files found, before any is read.
@@ -146,10 +159,10 @@ fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
     let mut policies =
         Policies { forced, builtin: Arc::new(LoadedPolicy::builtin()), by_dir: HashMap::new(), loaded: HashMap::new() };
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut push = |path: &Path, abs: PathBuf, policies: &mut Policies| {
+    let mut push = |path: &Path, abs: PathBuf, policies: &mut Policies, index_only: bool| {
         if seen.insert(abs.clone()) {
             let policy = policies.for_file(&abs);
-            on_job(Job { display: display_path(path), abs, policy });
+            on_job(Job { display: display_path(path), abs, policy, index_only });
         }
     };
 
@@ -160,7 +173,7 @@ fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
                 out.errors.push(format!("path not found: {}", root.display()));
             }
             Err(e) => out.errors.push(format!("cannot access {}: {e}", root.display())),
-            Ok(m) if !m.is_dir() => push(root, absolute(root), &mut policies),
+            Ok(m) if !m.is_dir() => push(root, absolute(root), &mut policies, false),
             Ok(_) => {
                 let walker = ignore::WalkBuilder::new(root)
                     .hidden(false)
@@ -172,7 +185,9 @@ fn walk(opts: &Options, mut on_job: impl FnMut(Job)) -> Collected {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                             let abs = absolute(e.path());
                             if dialect::detect_by_path(&abs).is_some() {
-                                push(e.path(), abs, &mut policies);
+                                push(e.path(), abs, &mut policies, false);
+                            } else if opts.cross_file && super::cross::index_only(e.path()) {
+                                push(e.path(), abs, &mut policies, true);
                             }
                         }
                         Ok(_) => {}
@@ -201,7 +216,15 @@ fn walk_error(root: &Path, e: ignore::Error) -> Skipped {
 
 /// What happened to one file.
 enum FileResult {
-    Checked { text: String, diagnostics: Vec<Diagnostic>, fixes_applied: usize, write_error: Option<String> },
+    Checked {
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+        fixes_applied: usize,
+        write_error: Option<String>,
+        facts: Option<FileFacts>,
+    },
+    /// Read for the index only.
+    Indexed(FileFacts),
     Skipped(String),
     Crashed,
 }
@@ -224,8 +247,14 @@ fn drop_hidden(text: &mut String, diagnostics: &mut [Diagnostic]) {
     }
 }
 
-fn check_one(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
-    let mut result = check_file(job, opts, checker);
+fn check_one(job: &Job, opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> FileResult {
+    if job.index_only {
+        return match std::fs::read_to_string(&job.abs) {
+            Ok(text) => FileResult::Indexed(super::cross::index_file(job, &text)),
+            Err(e) => FileResult::Skipped(e.to_string()),
+        };
+    }
+    let mut result = check_file(job, opts, checker, indexer.filter(|_| opts.cross_file));
     if let FileResult::Checked { text, diagnostics, .. } = &mut result {
         if opts.hide_hints {
             drop_hidden(text, diagnostics);
@@ -234,7 +263,7 @@ fn check_one(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
     result
 }
 
-fn check_file(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
+fn check_file(job: &Job, opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> FileResult {
     let bytes = match std::fs::read(&job.abs) {
         Ok(b) => b,
         Err(e) => return FileResult::Skipped(e.to_string()),
@@ -250,16 +279,31 @@ fn check_file(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
     };
     let settings = Settings { policy: job.policy.clone(), dialect_override: opts.dialect, extra_tools: Vec::new() };
     let check = |t: &str| checker(t, Some(&job.abs), &settings);
+    let key = Path::new(&job.display);
     if !opts.fix {
+        if let Some(index) = indexer {
+            // One parse for the per-file rules and the cross-file facts.
+            let (diagnostics, facts) = index(&text, &job.abs, key, &settings);
+            return FileResult::Checked { text, diagnostics, fixes_applied: 0, write_error: None, facts: Some(facts) };
+        }
         let diagnostics = check(&text);
-        return FileResult::Checked { text, diagnostics, fixes_applied: 0, write_error: None };
+        return FileResult::Checked { text, diagnostics, fixes_applied: 0, write_error: None, facts: None };
     }
     let fixed = fix::fix_until_stable(&text, check);
+    let facts_of = |t: &str| indexer.map(|index| index(t, &job.abs, key, &settings).1);
     if fixed.text == text {
-        return FileResult::Checked { text, diagnostics: fixed.diagnostics, fixes_applied: 0, write_error: None };
+        let facts = facts_of(&text);
+        return FileResult::Checked {
+            text,
+            diagnostics: fixed.diagnostics,
+            fixes_applied: 0,
+            write_error: None,
+            facts,
+        };
     }
     match std::fs::write(&job.abs, &fixed.text) {
         Ok(()) => FileResult::Checked {
+            facts: facts_of(&fixed.text),
             text: fixed.text,
             diagnostics: fixed.diagnostics,
             fixes_applied: fixed.applied,
@@ -267,6 +311,7 @@ fn check_file(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
         },
         // The file on disk is unchanged, so report what it still contains.
         Err(e) => FileResult::Checked {
+            facts: facts_of(&text),
             diagnostics: check(&text),
             text,
             fixes_applied: 0,
@@ -279,7 +324,7 @@ fn check_file(job: &Job, opts: &Options, checker: &Checker) -> FileResult {
 /// all cores, which take the next job as soon as they are free, so a few large files do not
 /// leave other cores idle and nobody waits for the walk to end. Returns the walk's findings and
 /// each job with its result, sorted by display path whatever the timing.
-fn walk_and_check(opts: &Options, checker: &Checker) -> (Collected, Vec<(Job, FileResult)>) {
+fn walk_and_check(opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> (Collected, Vec<(Job, FileResult)>) {
     let workers = std::thread::available_parallelism().map_or(1, |c| c.get());
     let (tx, rx) = mpsc::channel::<Job>();
     let rx = Mutex::new(rx);
@@ -294,7 +339,7 @@ fn walk_and_check(opts: &Options, checker: &Checker) -> (Collected, Vec<(Job, Fi
                         let Ok(job) = next else { break local };
                         // A panic in the engine costs one file, not the run; the panic hook has
                         // already printed its message.
-                        let r = catch_unwind(AssertUnwindSafe(|| check_one(&job, opts, checker)))
+                        let r = catch_unwind(AssertUnwindSafe(|| check_one(&job, opts, checker, indexer)))
                             .unwrap_or(FileResult::Crashed);
                         local.push((job, r));
                     }
@@ -355,9 +400,16 @@ fn strip_location(message: &str) -> &str {
     }
 }
 
-/// Runs `check` as configured.
+/// Runs `check` as configured, with the per-file rules only.
+#[cfg(test)]
 pub fn run(opts: &Options, checker: &Checker) -> Outcome {
-    let (collected, results) = walk_and_check(opts, checker);
+    run_indexed(opts, checker, None)
+}
+
+/// Runs `check` as configured; with an indexer and `opts.cross_file`, also the cross-file rules.
+pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> Outcome {
+    let (collected, results) = walk_and_check(opts, checker, indexer);
+    let mut index = super::cross::Index::default();
     let mut errors = collected.errors;
     let mut report = Report { skipped: collected.skipped, ..Report::default() };
     if opts.fix {
@@ -365,7 +417,8 @@ pub fn run(opts: &Options, checker: &Checker) -> Outcome {
     }
     for (job, result) in results {
         match result {
-            FileResult::Checked { text, mut diagnostics, fixes_applied, write_error } => {
+            FileResult::Checked { text, mut diagnostics, fixes_applied, write_error, facts } => {
+                index.add(&job, facts);
                 report.files_checked += 1;
                 if let Some(n) = report.fixes_applied.as_mut() {
                     *n += fixes_applied;
@@ -376,11 +429,21 @@ pub fn run(opts: &Options, checker: &Checker) -> Outcome {
                     report.files.push(FileReport { path: job.display.clone(), text, diagnostics });
                 }
             }
+            FileResult::Indexed(facts) => index.add(&job, Some(facts)),
             FileResult::Skipped(reason) => report.skipped.push(Skipped { path: job.display.clone(), reason }),
             FileResult::Crashed => errors.push(format!("internal error while checking {}", job.display)),
         }
     }
 
+    if opts.cross_file && indexer.is_some() {
+        index.apply(&mut report);
+    }
+    if let Some(git_ref) = &opts.changed {
+        match super::cross::changed_files(git_ref) {
+            Ok(changed) => index.keep_changed(&mut report, &changed),
+            Err(e) => errors.push(e),
+        }
+    }
     let cwd = std::env::current_dir().unwrap_or_default();
     report.files.extend(collected.policies.iter().filter_map(|p| policy_error_report(p, &cwd)));
     report.files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -8,6 +8,7 @@
 //! I/O error.
 
 mod check;
+mod cross;
 mod explain;
 mod init;
 mod render;
@@ -90,6 +91,13 @@ struct CheckArgs {
     /// Print the files that would be checked, one per line, and exit.
     #[arg(long)]
     show_files: bool,
+    /// Report only on files changed against this git ref (plus untracked files); references
+    /// still resolve against the whole tree.
+    #[arg(long, value_name = "GIT_REF")]
+    changed: Option<String>,
+    /// Skip the cross-file rules (duplicate names, unknown agents, skills and MCP servers).
+    #[arg(long)]
+    no_cross_file: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,11 +169,13 @@ fn run_check(args: CheckArgs) -> i32 {
         dialect: args.dialect.map(Dialect::from),
         fix: args.fix,
         hide_hints: matches!(args.format, Format::Text | Format::Github) && !args.hints,
+        cross_file: !args.no_cross_file,
+        changed: args.changed,
     };
     if args.show_files {
         return show_files(&opts);
     }
-    let outcome = check::run(&opts, &crate::engine::check_on_disk);
+    let outcome = check::run_indexed(&opts, &crate::engine::check_on_disk, Some(&crate::engine::check_indexed));
     for e in &outcome.errors {
         eprintln!("agentls: error: {e}");
     }

@@ -12,6 +12,7 @@ mod model;
 mod suppress;
 mod syntax;
 pub(crate) mod tools;
+pub mod workspace;
 
 use crate::analysis::Analysis;
 use crate::catalog::Catalog;

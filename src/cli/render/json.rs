@@ -25,6 +25,16 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     range: Range,
     fixes: Vec<JsonFix<'a>>,
+    /// Every other place a cross-file finding involves; absent for findings about one file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    range: Range,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -75,8 +85,23 @@ fn fix<'a>(text: &str, index: &LineIndex, f: &'a Fix) -> JsonFix<'a> {
     }
 }
 
-fn diagnostic<'a>(path: &'a str, text: &str, index: &LineIndex, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+fn diagnostic<'a>(
+    report: &'a Report,
+    path: &'a str,
+    text: &str,
+    index: &LineIndex,
+    d: &'a Diagnostic,
+) -> JsonDiagnostic<'a> {
+    let related = d
+        .related
+        .iter()
+        .map(|r| {
+            let t = report.text_of(&r.path).unwrap_or("");
+            JsonRelated { path: &r.path, range: range(t, &LineIndex::new(t), &r.span), message: &r.message }
+        })
+        .collect();
     JsonDiagnostic {
+        related,
         path,
         code: d.code.as_str(),
         severity: d.severity.as_str(),
@@ -91,7 +116,7 @@ pub fn render(report: &Report, out: &mut String) {
     let mut diagnostics = Vec::new();
     for file in &report.files {
         let index = LineIndex::new(&file.text);
-        diagnostics.extend(file.diagnostics.iter().map(|d| diagnostic(&file.path, &file.text, &index, d)));
+        diagnostics.extend(file.diagnostics.iter().map(|d| diagnostic(report, &file.path, &file.text, &index, d)));
     }
     let doc = Document {
         diagnostics,

@@ -36,6 +36,20 @@ pub struct Report {
     pub files_checked: usize,
     /// Fixes applied by `--fix`; `None` when fixing was not asked for.
     pub fixes_applied: Option<usize>,
+    /// The texts of files that cross-file findings point to (`related`) but that have no
+    /// findings of their own, to turn their spans into positions.
+    pub texts: std::collections::BTreeMap<String, String>,
+}
+
+impl Report {
+    /// The text of a file of the report (its own, or one a finding relates to).
+    pub fn text_of(&self, path: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.text.as_str())
+            .or_else(|| self.texts.get(path).map(String::as_str))
+    }
 }
 
 impl Report {
@@ -136,6 +150,7 @@ pub(crate) mod fixtures {
             skipped: vec![Skipped { path: ".claude/agents/latin1.md".into(), reason: "not valid UTF-8".into() }],
             files_checked: 3,
             fixes_applied: None,
+            texts: Default::default(),
         }
     }
 }

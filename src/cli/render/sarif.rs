@@ -114,6 +114,25 @@ pub fn render(report: &Report, out: &mut String) {
             if !fixes.is_empty() {
                 result["fixes"] = Value::Array(fixes);
             }
+            if !d.related.is_empty() {
+                let related: Vec<Value> = d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let t = report.text_of(&r.path).unwrap_or("");
+                        json!({
+                            "id": i + 1,
+                            "message": { "text": r.message },
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": uri(&r.path) },
+                                "region": region(t, &LineIndex::new(t), &r.span),
+                            }
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = Value::Array(related);
+            }
             results.push(result);
         }
     }

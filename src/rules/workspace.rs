@@ -1,0 +1,324 @@
+//! The cross-file rules, over the workspace index: duplicate agent names within a product's
+//! folder, agents shadowing built-in ones, references to agents, skills and MCP servers that do
+//! not exist, droid names clashing with another droid's file name, and broken MCP configuration
+//! files. Each finding sits on the exact span in the file it is reported for and lists the other
+//! files involved in `related`.
+
+use crate::diagnostic::{Diagnostic, Related, Severity, Span};
+use crate::dialect::Dialect;
+use crate::policy::RuleLevel;
+use crate::registry::{self, RuleCode};
+use crate::workspace::{builtins, FileFacts, FileKey, Reference, Resolution, SymbolKind, Workspace};
+
+struct Out<'a> {
+    facts: &'a FileFacts,
+    out: Vec<Diagnostic>,
+}
+
+impl Out<'_> {
+    fn emit(&mut self, code: RuleCode, default: Option<Severity>, span: Span, message: String, related: Vec<Related>) {
+        let default =
+            default.unwrap_or_else(|| registry::info(code).default_severity(self.facts.dialect.map(Dialect::id)));
+        let severity = match self.facts.policy.rule_level(code) {
+            Some(RuleLevel::Off) => return,
+            Some(level) => level.severity().unwrap_or(default),
+            None => default,
+        };
+        let mut d = Diagnostic::new(code, severity, span, message);
+        d.related = related;
+        self.out.push(d);
+    }
+}
+
+fn list(keys: &[FileKey]) -> String {
+    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Whether a definition takes part in the product's duplicate check: the key the loader uses.
+fn keyed(d: Dialect, def: &crate::workspace::Definition) -> bool {
+    def.kind == SymbolKind::Agent
+        && match d {
+            Dialect::Claude | Dialect::Factory => true,
+            Dialect::Copilot | Dialect::Opencode => def.from_path,
+        }
+}
+
+fn duplicate_note(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Claude => "Claude Code loads only one of them, chosen by the order it reads the files",
+        Dialect::Factory => "Factory keys droids by name and documents no order, so which one runs is luck",
+        Dialect::Copilot => "VS Code keys custom agents by file name, so one hides the other",
+        Dialect::Opencode => "OpenCode reads `agent/` and `agents/` as one set of names, so one replaces the other",
+    }
+}
+
+/// The cross-file findings of one file, sorted by position.
+pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
+    let Some(facts) = ws.file(key) else { return Vec::new() };
+    let Some(key) = ws.key(key) else { return Vec::new() };
+    let mut o = Out { facts, out: Vec::new() };
+    if let Some(c) = &facts.config {
+        for p in &c.problems {
+            o.emit(RuleCode::McpConfigInvalid, None, p.span.clone(), p.message.clone(), Vec::new());
+        }
+    }
+    let Some(d) = facts.dialect else { return o.out };
+    definitions(ws, &key, facts, d, &mut o);
+    for r in &facts.references {
+        reference(ws, &key, facts, d, r, &mut o);
+    }
+    o.out.sort_by_key(|x| (x.span.start, x.span.end, x.code));
+    o.out
+}
+
+fn definitions(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, o: &mut Out) {
+    for def in &facts.definitions {
+        if keyed(d, def) {
+            let others: Vec<(FileKey, Span)> = ws
+                .definitions(&facts.root, d, SymbolKind::Agent, &def.name)
+                .into_iter()
+                .filter(|(k, _)| k != key)
+                .filter(|(k, sp)| {
+                    ws.file(k).is_some_and(|f| {
+                        f.scope == facts.scope
+                            && f.definitions.iter().any(|x| x.span == *sp && keyed(d, x) && x.name == def.name)
+                    })
+                })
+                .collect();
+            if !others.is_empty() {
+                let files: Vec<FileKey> = others.iter().map(|(k, _)| k.clone()).collect();
+                let related = others
+                    .iter()
+                    .map(|(k, sp)| Related {
+                        path: k.to_string(),
+                        span: sp.clone(),
+                        message: format!("`{}` is also defined here", def.name),
+                    })
+                    .collect();
+                o.emit(
+                    RuleCode::DuplicateAgentName,
+                    None,
+                    def.span.clone(),
+                    format!(
+                        "another {} in this folder is named `{}` ({}); {}",
+                        d.noun(),
+                        def.name,
+                        list(&files),
+                        duplicate_note(d)
+                    ),
+                    related,
+                );
+            }
+        }
+        if def.kind == SymbolKind::Agent && builtins::is_agent(d, &def.name) && (keyed(d, def) || !def.from_path) {
+            o.emit(
+                RuleCode::ShadowsBuiltinAgent,
+                None,
+                def.span.clone(),
+                format!(
+                    "`{}` is the name of a built-in {} agent; this file replaces it wherever it is called",
+                    def.name,
+                    d.display()
+                ),
+                Vec::new(),
+            );
+        }
+        if d == Dialect::Factory && def.kind == SymbolKind::Agent && !def.from_path {
+            let own_file = facts.definitions.iter().any(|x| x.kind == SymbolKind::DroidFile && x.name == def.name);
+            if !own_file {
+                let clash: Vec<(FileKey, Span)> = ws
+                    .definitions(&facts.root, d, SymbolKind::DroidFile, &def.name)
+                    .into_iter()
+                    .filter(|(k, _)| k != key && ws.file(k).is_some_and(|f| f.scope == facts.scope))
+                    .collect();
+                if !clash.is_empty() {
+                    let files: Vec<FileKey> = clash.iter().map(|(k, _)| k.clone()).collect();
+                    let related = clash
+                        .iter()
+                        .map(|(k, sp)| Related {
+                            path: k.to_string(),
+                            span: sp.clone(),
+                            message: format!("the droid file `{}.md`", def.name),
+                        })
+                        .collect();
+                    o.emit(
+                        RuleCode::DroidNameClash,
+                        None,
+                        def.span.clone(),
+                        format!(
+                            "the droid name `{}` is the file name of {}; Factory ties `name` to the file name, so both claim one subagent type",
+                            def.name,
+                            list(&files)
+                        ),
+                        related,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn reference(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, r: &Reference, o: &mut Out) {
+    if ws.resolve(key, r) != Resolution::Missing {
+        return;
+    }
+    match r.kind {
+        SymbolKind::Agent => {
+            let names: Vec<&str> = ws
+                .names(&facts.root, d, SymbolKind::Agent)
+                .chain(builtins::agents(d).iter().map(String::as_str))
+                .collect();
+            let hint = if r.pattern { None } else { crate::rules::did_you_mean(&r.name, names.iter().copied()) };
+            let what = if r.pattern {
+                format!("the pattern `{}` in `{}` matches no {}", r.name, r.key, d.noun())
+            } else {
+                format!("`{}` in `{}` names no {} of this project", r.name, r.key, d.noun())
+            };
+            let hint = hint.map_or(String::new(), |h| format!("; did you mean `{h}`?"));
+            o.emit(
+                RuleCode::UnknownAgent,
+                None,
+                r.span.clone(),
+                format!("{what} (user-level agents are not read){hint}"),
+                Vec::new(),
+            );
+        }
+        SymbolKind::Skill => {
+            let names: Vec<&str> = ws.names(&facts.root, d, SymbolKind::Skill).collect();
+            let hint = crate::rules::did_you_mean(&r.name, names.iter().copied())
+                .map_or(String::new(), |h| format!("; did you mean `{h}`?"));
+            o.emit(
+                RuleCode::UnknownSkill,
+                None,
+                r.span.clone(),
+                format!(
+                    "no skill folder of this project is named `{}` (user and plugin skills are not read){hint}",
+                    r.name
+                ),
+                Vec::new(),
+            );
+        }
+        SymbolKind::McpServer => {
+            let Some((server, span)) = ws.server_of(key, r) else { return };
+            let read = ws.configs_for(&facts.root, d);
+            let servers = ws.servers_for(key, d);
+            let mut names: Vec<&str> = servers.iter().map(|(_, s)| s.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let hint = crate::rules::did_you_mean(&server, names.iter().copied())
+                .map_or(String::new(), |h| format!("; did you mean `{h}`?"));
+            let read_text = if read.is_empty() {
+                "the agent's own inline servers".to_string()
+            } else {
+                format!("read {}", list(&read))
+            };
+            let effect = match (d, r.tool) {
+                (Dialect::Factory, true) => "; Factory refuses the droid (\"Invalid tools\")",
+                _ => "",
+            };
+            // Only a Factory tool ID stops the droid from loading; an unknown `mcpServers` name is dropped.
+            let severity = (!r.tool).then_some(Severity::Warning);
+            let related = read
+                .iter()
+                .map(|k| Related { path: k.to_string(), span: 0..0, message: "MCP configuration read".into() })
+                .collect();
+            o.emit(
+                RuleCode::UnknownMcpServer,
+                severity,
+                span,
+                format!("`{server}` is not a configured MCP server ({read_text}; user-level configurations are not read){hint}{effect}"),
+                related,
+            );
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Settings};
+    use crate::mcp::ConfigSource;
+    use crate::workspace::{extract, extract_config};
+    use std::path::Path;
+
+    fn ws(files: &[(&str, &str)]) -> Workspace {
+        let mut ws = Workspace::new();
+        for (p, t) in files {
+            let path = Path::new(p);
+            let f = match crate::mcp::config_source(path) {
+                Some((src, root)) => extract_config(src, &root.to_string_lossy(), t, Default::default()),
+                None => extract(&analyze(t, Some(path), &Settings::default()), path),
+            };
+            ws.upsert(p, f);
+        }
+        ws
+    }
+
+    fn found(ws: &Workspace, files: &[(&str, &str)], key: &str) -> Vec<(String, String, Severity)> {
+        let text = files.iter().find(|(p, _)| *p == key).unwrap().1;
+        check(ws, key).into_iter().map(|d| (d.code.to_string(), text[d.span].to_string(), d.severity)).collect()
+    }
+
+    #[test]
+    fn every_rule_at_its_span() {
+        let files = [
+            (".claude/agents/a.md", "---\nname: lead\ndescription: d\ntools: Agent(helper, ghost), mcp__github__x, mcp__gone__y\nskills: pdf, pdff\n---\nB\n"),
+            (".claude/agents/sub/b.md", "---\nname: lead\ndescription: d\n---\nB\n"),
+            (".claude/agents/c.md", "---\nname: helper\ndescription: d\n---\nB\n"),
+            (".claude/agents/e.md", "---\nname: Explore\ndescription: d\n---\nB\n"),
+            (".claude/skills/pdf/SKILL.md", "---\nname: pdf\ndescription: d\n---\nB\n"),
+            (".mcp.json", "{\"mcpServers\": {\"github\": {\"command\": \"x\"}}"),
+            (".factory/mcp.json", "{\"mcpServers\": {\"linear\": {\"type\": \"http\", \"url\": \"https://l\"}}}"),
+            (".factory/droids/triage.md", "---\nname: review\ndescription: d\ntools: [\"Read\", \"linear___a\", \"jira___b\"]\nmcpServers: [jira]\n---\nB\n"),
+            (".factory/droids/review.md", "---\nname: reviewer\ndescription: d\n---\nB\n"),
+        ];
+        let ws = ws(&files);
+        let a = found(&ws, &files, ".claude/agents/a.md");
+        assert_eq!(
+            a,
+            [
+                ("duplicate-agent-name".into(), "lead".into(), Severity::Warning),
+                ("unknown-agent".into(), "ghost".into(), Severity::Warning),
+                ("unknown-mcp-server".into(), "gone".into(), Severity::Warning),
+                ("unknown-skill".into(), "pdff".into(), Severity::Warning),
+            ]
+        );
+        let d = check(&ws, ".claude/agents/a.md");
+        assert_eq!(d[0].related[0].path, ".claude/agents/sub/b.md");
+        assert!(d[2].message.contains("`.mcp.json`"), "{}", d[2].message);
+        assert!(d[3].message.contains("did you mean `pdf`"), "{}", d[3].message);
+        assert_eq!(found(&ws, &files, ".claude/agents/e.md")[0].0, "shadows-builtin-agent");
+        let droid = found(&ws, &files, ".factory/droids/triage.md");
+        assert_eq!(
+            droid,
+            [
+                ("droid-name-clash".into(), "review".into(), Severity::Warning),
+                ("unknown-mcp-server".into(), "jira".into(), Severity::Error),
+                ("unknown-mcp-server".into(), "jira".into(), Severity::Warning),
+            ]
+        );
+        let cfg = found(&ws, &files, ".mcp.json");
+        assert_eq!(cfg[0].0, "mcp-config-invalid");
+    }
+
+    #[test]
+    fn copilot_and_opencode_references() {
+        let files = [
+            (".github/agents/plan.agent.md", "---\nname: Planner\nhandoffs:\n  - label: Go\n    agent: implement\n  - label: X\n    agent: nobody\n---\nB\n"),
+            (".github/agents/implement.agent.md", "---\ndescription: d\ntools: ['github/*', 'other/*']\n---\nB\n"),
+            (".vscode/mcp.json", "{\"servers\": {\"fs\": {\"command\": \"x\"}}}"),
+            (".opencode/agents/lead.md", "---\ndescription: d\npermission:\n  task:\n    \"rev*\": allow\n    \"doc*\": allow\n    general: allow\n---\nB\n"),
+            (".opencode/agent/review.md", "---\ndescription: d\n---\nB\n"),
+            (".opencode/agents/review.md", "---\ndescription: d\n---\nB\n"),
+        ];
+        let ws = ws(&files);
+        assert_eq!(found(&ws, &files, ".github/agents/plan.agent.md")[0].1, "nobody");
+        let imp = found(&ws, &files, ".github/agents/implement.agent.md");
+        assert_eq!(imp.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(), ["other"], "github is built in");
+        let lead = found(&ws, &files, ".opencode/agents/lead.md");
+        assert_eq!(lead.iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(), [("unknown-agent", "doc*")]);
+        assert_eq!(found(&ws, &files, ".opencode/agent/review.md")[0].0, "duplicate-agent-name");
+        let _ = ConfigSource::Vscode;
+    }
+}

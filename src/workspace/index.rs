@@ -1,0 +1,439 @@
+//! The index over every file's facts: definitions by project root, dialect, kind and name;
+//! references by the name they use; MCP configuration files by root. `upsert` and `remove` replace
+//! one file's facts and mark dirty only the files whose cross-file findings can change (the file,
+//! those defining or referring to a name whose definitions changed, and for MCP or pattern changes
+//! the files of that root that refer to servers or agent patterns).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::diagnostic::Span;
+use crate::dialect::Dialect;
+use crate::mcp::{toolref, Server};
+
+use super::{builtins, FileFacts, FileKey, Reference, SymbolKind};
+
+type DefKey = (Arc<str>, Dialect, SymbolKind);
+/// References are bucketed by (root, kind, name); patterns and MCP references of a root share the
+/// bucket named [`ANY`], as a change to any agent or server name can change how they resolve.
+type RefKey = (Arc<str>, SymbolKind, String);
+const ANY: &str = "\u{0}any";
+
+/// How a reference resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Defined in these files at these spans (a pattern: every agent it matches).
+    Defined(Vec<(FileKey, Span)>),
+    /// A built-in agent or server of the product.
+    Builtin,
+    /// Nothing matches.
+    Missing,
+    /// Not judged (an MCP reference where no configuration of the dialect was read).
+    Unknown,
+}
+
+/// The cross-file index. Cheap to update one file at a time.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    files: HashMap<FileKey, FileFacts>,
+    defs: HashMap<DefKey, HashMap<String, Vec<FileKey>>>,
+    refs: HashMap<RefKey, Vec<FileKey>>,
+    configs: HashMap<Arc<str>, Vec<FileKey>>,
+    dirty: BTreeSet<FileKey>,
+}
+
+fn push_unique(v: &mut Vec<FileKey>, k: &FileKey) {
+    if !v.contains(k) {
+        v.push(k.clone());
+    }
+}
+
+fn ref_key(f: &FileFacts, r: &Reference) -> RefKey {
+    let name = if r.pattern || r.kind == SymbolKind::McpServer { ANY.to_string() } else { r.name.clone() };
+    (f.root.clone(), r.kind, name)
+}
+
+/// A `*`/`?` glob over a name (OpenCode's permission patterns).
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The index's own key for a path (shared, cheap to clone).
+    pub fn key(&self, key: &str) -> Option<FileKey> {
+        self.files.get_key_value(key).map(|(k, _)| k.clone())
+    }
+
+    pub fn file(&self, key: &str) -> Option<&FileFacts> {
+        self.files.get(key)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&FileKey, &FileFacts)> {
+        self.files.iter()
+    }
+
+    /// Replaces one file's facts. Returns the files whose cross-file findings may have changed
+    /// (also kept in the dirty set until [`Workspace::take_dirty`]).
+    pub fn upsert(&mut self, key: &str, facts: FileFacts) -> Vec<FileKey> {
+        let key: FileKey = self.files.get_key_value(key).map_or_else(|| key.into(), |(k, _)| k.clone());
+        let old = self.unindex(&key);
+        let affected = self.affected_by(&key, old.as_ref(), Some(&facts));
+        self.index(&key, &facts);
+        self.files.insert(key, facts);
+        self.dirty.extend(affected.iter().cloned());
+        affected
+    }
+
+    /// Forgets a file. Returns the files whose findings may have changed (not the removed one).
+    pub fn remove(&mut self, key: &str) -> Vec<FileKey> {
+        let Some(key) = self.files.get_key_value(key).map(|(k, _)| k.clone()) else { return Vec::new() };
+        let old = self.unindex(&key);
+        self.files.remove(&key);
+        let mut affected = self.affected_by(&key, old.as_ref(), None);
+        affected.retain(|k| *k != key);
+        self.dirty.remove(&key);
+        self.dirty.extend(affected.iter().cloned());
+        affected
+    }
+
+    /// The files marked dirty since the last call, sorted.
+    pub fn take_dirty(&mut self) -> Vec<FileKey> {
+        std::mem::take(&mut self.dirty).into_iter().collect()
+    }
+
+    fn def_keys(f: &FileFacts) -> Vec<(DefKey, String, Span)> {
+        let Some(d) = f.dialect else { return Vec::new() };
+        f.definitions.iter().map(|x| ((f.root.clone(), d, x.kind), x.name.clone(), x.span.clone())).collect()
+    }
+
+    fn index(&mut self, key: &FileKey, f: &FileFacts) {
+        for (dk, name, _) in Self::def_keys(f) {
+            push_unique(self.defs.entry(dk).or_default().entry(name).or_default(), key);
+        }
+        for r in &f.references {
+            push_unique(self.refs.entry(ref_key(f, r)).or_default(), key);
+        }
+        if f.config.is_some() {
+            push_unique(self.configs.entry(f.root.clone()).or_default(), key);
+        }
+    }
+
+    fn unindex(&mut self, key: &FileKey) -> Option<FileFacts> {
+        let f = self.files.get(key)?.clone();
+        for (dk, name, _) in Self::def_keys(&f) {
+            if let Some(m) = self.defs.get_mut(&dk) {
+                if let Some(v) = m.get_mut(&name) {
+                    v.retain(|k| k != key);
+                    if v.is_empty() {
+                        m.remove(&name);
+                    }
+                }
+            }
+        }
+        for r in &f.references {
+            if let Some(v) = self.refs.get_mut(&ref_key(&f, r)) {
+                v.retain(|k| k != key);
+            }
+        }
+        if f.config.is_some() {
+            if let Some(v) = self.configs.get_mut(&f.root) {
+                v.retain(|k| k != key);
+            }
+        }
+        Some(f)
+    }
+
+    /// Which files can see a different result after `key` changes from `old` to `new`.
+    fn affected_by(&self, key: &FileKey, old: Option<&FileFacts>, new: Option<&FileFacts>) -> Vec<FileKey> {
+        let defs = |f: Option<&FileFacts>| -> HashSet<(DefKey, String, Span)> {
+            f.map(|f| Self::def_keys(f).into_iter().collect()).unwrap_or_default()
+        };
+        let (a, b) = (defs(old), defs(new));
+        let mut out: Vec<FileKey> = vec![key.clone()];
+        let mut mcp_roots: HashSet<Arc<str>> = HashSet::new();
+        for f in [old, new].into_iter().flatten() {
+            let servers_changed = old.map(|o| &o.servers) != new.map(|n| &n.servers);
+            if f.config.is_some() || servers_changed {
+                mcp_roots.insert(f.root.clone());
+            }
+        }
+        for ((root, dialect, kind), name, _) in a.symmetric_difference(&b) {
+            let mut kinds = vec![*kind];
+            if *dialect == Dialect::Factory && matches!(kind, SymbolKind::Agent | SymbolKind::DroidFile) {
+                kinds = vec![SymbolKind::Agent, SymbolKind::DroidFile];
+            }
+            for k in kinds {
+                if let Some(files) = self.defs.get(&(root.clone(), *dialect, k)).and_then(|m| m.get(name)) {
+                    files.iter().for_each(|f| push_unique(&mut out, f));
+                }
+            }
+            let ref_kind = if *kind == SymbolKind::DroidFile { SymbolKind::Agent } else { *kind };
+            for bucket in [name.as_str(), ANY] {
+                if let Some(files) = self.refs.get(&(root.clone(), ref_kind, bucket.to_string())) {
+                    files.iter().for_each(|f| push_unique(&mut out, f));
+                }
+            }
+        }
+        for root in mcp_roots {
+            if let Some(files) = self.refs.get(&(root, SymbolKind::McpServer, ANY.to_string())) {
+                files.iter().for_each(|f| push_unique(&mut out, f));
+            }
+        }
+        out
+    }
+
+    /// Every file defining `name` as `kind` in `dialect` under `root`, with the definition spans.
+    pub fn definitions(&self, root: &str, dialect: Dialect, kind: SymbolKind, name: &str) -> Vec<(FileKey, Span)> {
+        let Some(files) = self.defs.get(&(Arc::from(root), dialect, kind)).and_then(|m| m.get(name)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for k in files {
+            if let Some(f) = self.files.get(k) {
+                out.extend(
+                    f.definitions
+                        .iter()
+                        .filter(|d| d.kind == kind && d.name == name)
+                        .map(|d| (k.clone(), d.span.clone())),
+                );
+            }
+        }
+        out.sort_by(|a, b| (&a.0, a.1.start, a.1.end).cmp(&(&b.0, b.1.start, b.1.end)));
+        out
+    }
+
+    /// The names defined as `kind` in `dialect` under `root`.
+    pub fn names(&self, root: &str, dialect: Dialect, kind: SymbolKind) -> impl Iterator<Item = &str> {
+        self.defs.get(&(Arc::from(root), dialect, kind)).into_iter().flat_map(|m| m.keys().map(String::as_str))
+    }
+
+    /// The MCP configuration files of `root` that `dialect` reads, sorted.
+    pub fn configs_for(&self, root: &str, dialect: Dialect) -> Vec<FileKey> {
+        let mut out: Vec<FileKey> = self
+            .configs
+            .get(root)
+            .into_iter()
+            .flatten()
+            .filter(|k| {
+                self.files
+                    .get(*k)
+                    .and_then(|f| f.config.as_ref())
+                    .is_some_and(|c| c.source.dialects().contains(&dialect))
+            })
+            .cloned()
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The servers `dialect` has configured for a file at `root`: (file, server), the file's own first.
+    pub fn servers_for<'a>(&'a self, key: &'a FileKey, dialect: Dialect) -> Vec<(FileKey, &'a Server)> {
+        let Some(f) = self.files.get(key) else { return Vec::new() };
+        let mut out: Vec<(FileKey, &Server)> = f.servers.iter().map(|s| (key.clone(), s)).collect();
+        for c in self.configs_for(&f.root, dialect) {
+            if let Some(cf) = self.files.get(&c) {
+                out.extend(cf.servers.iter().map(|s| (c.clone(), s)));
+            }
+        }
+        out
+    }
+
+    /// The server a reference names, and its span in the file: the reference itself, or the server
+    /// part of an MCP tool name. `None` when the tool name names no server.
+    pub fn server_of(&self, key: &FileKey, r: &Reference) -> Option<(String, Span)> {
+        let f = self.files.get(key)?;
+        let d = f.dialect?;
+        if !r.tool {
+            return Some((r.name.clone(), r.span.clone()));
+        }
+        let servers = self.servers_for(key, d);
+        let configured =
+            |n: &str| servers.iter().any(|(_, s)| s.name == n) || builtins::mcp_servers(d).iter().any(|b| b == n);
+        let sr = toolref::server_of_tool(d, &r.name, &configured)?;
+        Some((sr.server, r.span.start + sr.span.start..r.span.start + sr.span.end))
+    }
+
+    /// Resolves one of `key`'s references.
+    pub fn resolve(&self, key: &FileKey, r: &Reference) -> Resolution {
+        let Some(f) = self.files.get(key) else { return Resolution::Unknown };
+        let Some(d) = f.dialect else { return Resolution::Unknown };
+        match r.kind {
+            SymbolKind::McpServer => {
+                let Some((server, _)) = self.server_of(key, r) else { return Resolution::Unknown };
+                if builtins::mcp_servers(d).contains(&server) {
+                    return Resolution::Builtin;
+                }
+                let servers = self.servers_for(key, d);
+                if servers.is_empty() && self.configs_for(&f.root, d).is_empty() {
+                    return Resolution::Unknown;
+                }
+                let found: Vec<(FileKey, Span)> = servers
+                    .iter()
+                    .filter(|(_, s)| s.name == server)
+                    .map(|(k, s)| (k.clone(), s.name_span.clone()))
+                    .collect();
+                if found.is_empty() {
+                    Resolution::Missing
+                } else {
+                    Resolution::Defined(found)
+                }
+            }
+            SymbolKind::Agent if r.pattern => {
+                let mut found = Vec::new();
+                let names: Vec<&str> =
+                    self.names(&f.root, d, SymbolKind::Agent).filter(|n| glob_match(&r.name, n)).collect();
+                for n in names {
+                    found.extend(self.definitions(&f.root, d, SymbolKind::Agent, n));
+                }
+                if !found.is_empty() {
+                    Resolution::Defined(found)
+                } else if builtins::agents(d).iter().any(|b| glob_match(&r.name, b)) {
+                    Resolution::Builtin
+                } else {
+                    Resolution::Missing
+                }
+            }
+            kind => {
+                let found = self.definitions(&f.root, d, kind, &r.name);
+                if !found.is_empty() {
+                    Resolution::Defined(found)
+                } else if kind == SymbolKind::Agent && builtins::is_agent(d, &r.name) {
+                    Resolution::Builtin
+                } else {
+                    Resolution::Missing
+                }
+            }
+        }
+    }
+
+    /// Every reference in the workspace that resolves to `name` as `kind` in `dialect` under
+    /// `root` (patterns included): (file, span of the name in it). For find-references and rename.
+    pub fn references_to(&self, root: &str, dialect: Dialect, kind: SymbolKind, name: &str) -> Vec<(FileKey, Span)> {
+        let mut out = Vec::new();
+        let root: Arc<str> = root.into();
+        for bucket in [name, ANY] {
+            for k in self.refs.get(&(root.clone(), kind, bucket.to_string())).into_iter().flatten() {
+                let Some(f) = self.files.get(k).filter(|f| f.dialect == Some(dialect)) else { continue };
+                for r in f.references.iter().filter(|r| r.kind == kind) {
+                    let hit = match kind {
+                        SymbolKind::McpServer => self.server_of(k, r).filter(|(s, _)| s == name).map(|(_, sp)| sp),
+                        _ if r.pattern => glob_match(&r.name, name).then(|| r.span.clone()),
+                        _ => (r.name == name).then(|| r.span.clone()),
+                    };
+                    out.extend(hit.map(|sp| (k.clone(), sp)));
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.0, a.1.start, a.1.end).cmp(&(&b.0, b.1.start, b.1.end)));
+        out.dedup();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Settings};
+    use crate::mcp::ConfigSource;
+    use std::path::Path;
+
+    fn facts(path: &str, text: &str) -> FileFacts {
+        let a = analyze(text, Some(Path::new(path)), &Settings::default());
+        super::super::extract(&a, Path::new(path))
+    }
+
+    fn agent(name: &str, refs: &str) -> String {
+        format!("---\nname: {name}\ndescription: d\ntools: Read, Agent({refs})\n---\nBody\n")
+    }
+
+    #[test]
+    fn resolves_and_tracks_what_an_edit_touches() {
+        let mut ws = Workspace::new();
+        ws.upsert("r/.claude/agents/a.md", facts("r/.claude/agents/a.md", &agent("a", "b, Explore, ghost")));
+        ws.upsert("r/.claude/agents/b.md", facts("r/.claude/agents/b.md", &agent("b", "a")));
+        ws.upsert("r/.claude/agents/c.md", facts("r/.claude/agents/c.md", &agent("c", "a")));
+        ws.take_dirty();
+        let a: FileKey = "r/.claude/agents/a.md".into();
+        let f = ws.file(&a).unwrap().clone();
+        let res: Vec<Resolution> = f.references.iter().map(|r| ws.resolve(&a, r)).collect();
+        assert!(matches!(&res[0], Resolution::Defined(v) if &*v[0].0 == "r/.claude/agents/b.md"));
+        assert_eq!(res[1], Resolution::Builtin);
+        assert_eq!(res[2], Resolution::Missing);
+        assert_eq!(ws.references_to("r", Dialect::Claude, SymbolKind::Agent, "a").len(), 2);
+
+        // Renaming `b` touches `b` and `a` (which refers to it), not `c`.
+        let touched = ws.upsert("r/.claude/agents/b.md", facts("r/.claude/agents/b.md", &agent("b2", "a")));
+        let touched: Vec<&str> = touched.iter().map(|k| &**k).collect();
+        assert_eq!(touched, ["r/.claude/agents/b.md", "r/.claude/agents/a.md"]);
+        // A body edit touches the file alone.
+        let t = agent("c", "a").replace("Body", "Other body");
+        assert_eq!(ws.upsert("r/.claude/agents/c.md", facts("r/.claude/agents/c.md", &t)).len(), 1);
+        // Creating `ghost` touches `a`.
+        let touched = ws.upsert("r/.claude/agents/g.md", facts("r/.claude/agents/g.md", &agent("ghost", "")));
+        assert!(touched.iter().any(|k| &**k == "r/.claude/agents/a.md"));
+        let removed = ws.remove("r/.claude/agents/g.md");
+        assert_eq!(removed.iter().map(|k| &**k).collect::<Vec<_>>(), ["r/.claude/agents/a.md"]);
+    }
+
+    #[test]
+    fn mcp_servers_resolve_through_the_root_configs() {
+        let mut ws = Workspace::new();
+        let t = "---\nname: a\ndescription: d\ntools: mcp__github__search, mcp__gone__x\n---\nB\n";
+        ws.upsert("r/.claude/agents/a.md", facts("r/.claude/agents/a.md", t));
+        let a: FileKey = "r/.claude/agents/a.md".into();
+        let refs = ws.file(&a).unwrap().references.clone();
+        assert_eq!(ws.resolve(&a, &refs[0]), Resolution::Unknown, "no configuration read: not judged");
+        let cfg = super::super::extract_config(
+            ConfigSource::McpJson,
+            "r",
+            "{\"mcpServers\": {\"github\": {\"command\": \"x\"}}}",
+            Default::default(),
+        );
+        let touched = ws.upsert("r/.mcp.json", cfg);
+        assert!(touched.contains(&a));
+        assert!(matches!(ws.resolve(&a, &refs[0]), Resolution::Defined(_)));
+        assert_eq!(ws.resolve(&a, &refs[1]), Resolution::Missing);
+        let (server, span) = ws.server_of(&a, &refs[1]).unwrap();
+        assert_eq!((server.as_str(), &t[span]), ("gone", "gone"));
+        assert_eq!(ws.references_to("r", Dialect::Claude, SymbolKind::McpServer, "github").len(), 1);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("review-*", "review-api"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("review-*", "docs"));
+        assert!(glob_match("*-api-*", "x-api-y"));
+    }
+}
