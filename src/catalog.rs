@@ -264,6 +264,9 @@ pub struct Catalog {
     pub frontmatter_required: bool,
     /// What the loader does with the body (arguments, shell injection, imports, ...).
     pub body_features: Vec<BodyFeature>,
+    /// True when agentls has no key list for this kind of file in this product: unknown keys are
+    /// then not reported (a false "unknown key" costs more than a missed one).
+    pub open_keys: bool,
 }
 
 /// One thing a product does with a file's body, by id: `arguments` (`$ARGUMENTS`), `positional`
@@ -380,6 +383,7 @@ fn overlay(base: &Catalog, f: KindFile) -> Catalog {
         tool_patterns: f.tool_patterns,
         frontmatter_required: f.frontmatter_required,
         body_features: f.body_features,
+        open_keys: false,
     }
 }
 

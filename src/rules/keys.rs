@@ -88,6 +88,9 @@ fn is_key_name(s: &str) -> bool {
 
 fn unknown_key(cx: &mut Ctx, key: &str, span: crate::diagnostic::Span, dialect: Dialect, kind: FileKind) {
     let Some(cat) = cx.catalog() else { return };
+    if cat.open_keys {
+        return;
+    }
     // A key of this dialect but for another kind of file.
     if let Some(spec) = cat.key(key) {
         let kinds = spec.kinds.join(", ");
