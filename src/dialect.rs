@@ -197,15 +197,16 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
         return None;
     }
     let n = comps.len();
-    // Skills: `<product dir>/skills/<name>/SKILL.md`, in any ancestor (nested projects count).
+    // Skills: `<product dir>/skills/[...]/<name>/SKILL.md`, in any ancestor (nested projects and
+    // Factory's nested skill folders count).
     if name == "SKILL.md" && n >= 3 {
-        let found_skill = match (comps[n - 3], comps[n - 2]) {
+        let found_skill = comps[..n - 1].windows(2).rev().find_map(|w| match (w[0], w[1]) {
             (".claude", "skills") => Some(Dialect::Claude),
             (".github", "skills") | (".copilot", "skills") => Some(Dialect::Copilot),
-            (".factory", "skills") => Some(Dialect::Factory),
+            (".factory", "skills") | (".agent", "skills") => Some(Dialect::Factory),
             (".opencode", "skill" | "skills") | (".agents", "skills") => Some(Dialect::Opencode),
             _ => None,
-        };
+        });
         if let Some(d) = found_skill {
             return found(d, FileKind::Skill);
         }
@@ -223,9 +224,6 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
     if n >= 2 && comps[n - 2] == ".github" && comps[n - 1] == "agents" {
         return found(Dialect::Copilot, FileKind::Agent);
     }
-    if n >= 2 && comps[n - 2] == ".factory" && comps[n - 1] == "commands" {
-        return found(Dialect::Factory, FileKind::Command);
-    }
     // Recursive folders: any ancestor pair counts.
     for w in comps.windows(2) {
         match (w[0], w[1]) {
@@ -233,6 +231,7 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
             (".opencode", "agent" | "agents") => return found(Dialect::Opencode, FileKind::Agent),
             (".claude", "commands") => return found(Dialect::Claude, FileKind::Command),
             (".opencode", "command" | "commands") => return found(Dialect::Opencode, FileKind::Command),
+            (".factory" | ".agents" | ".agent", "commands") => return found(Dialect::Factory, FileKind::Command),
             (".claude", "rules") => return found(Dialect::Claude, FileKind::Instructions),
             _ => {}
         }
@@ -240,7 +239,8 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
     // Memory files, by name, anywhere (a nested `CLAUDE.md` applies to its folder).
     match name {
         "CLAUDE.md" | "CLAUDE.local.md" => return found(Dialect::Claude, FileKind::Memory),
-        "AGENTS.md" => return found(Dialect::Opencode, FileKind::Memory),
+        // Read by Factory, OpenCode, Copilot and others; judged as Factory reads it (its catalog).
+        "AGENTS.md" => return found(Dialect::Factory, FileKind::Memory),
         _ => {}
     }
     None
@@ -305,7 +305,9 @@ mod tests {
         assert_eq!(d("/r/.github/instructions/ts.instructions.md"), Some((Dialect::Copilot, FileKind::Instructions)));
         assert_eq!(d("/r/.github/copilot-instructions.md"), Some((Dialect::Copilot, FileKind::Instructions)));
         assert_eq!(d("/r/CLAUDE.md"), Some((Dialect::Claude, FileKind::Memory)));
-        assert_eq!(d("/r/pkg/AGENTS.md"), Some((Dialect::Opencode, FileKind::Memory)));
+        assert_eq!(d("/r/pkg/AGENTS.md"), Some((Dialect::Factory, FileKind::Memory)));
+        assert_eq!(d("/r/.factory/skills/team/pdf/SKILL.md"), Some((Dialect::Factory, FileKind::Skill)));
+        assert_eq!(d("/r/.factory/commands/git/commit.md"), Some((Dialect::Factory, FileKind::Command)));
         assert_eq!(d("/r/.claude/agents/CLAUDE.md"), Some((Dialect::Claude, FileKind::Agent)));
     }
 }
