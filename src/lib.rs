@@ -15,6 +15,7 @@ pub mod ide;
 pub mod loader;
 pub mod lsp;
 pub mod policy;
+pub mod port;
 pub mod registry;
 pub mod rules;
 pub mod semantics;

@@ -1,5 +1,5 @@
 //! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls init`,
-//! `agentls lsp`.
+//! `agentls port`, `agentls lsp`.
 //!
 //! Argument parsing lives here; `check` walks and checks files, `fix` applies safe fixes,
 //! `render` prints the results as text, JSON, SARIF or GitHub workflow commands, `explain`
@@ -10,6 +10,7 @@
 mod check;
 mod explain;
 mod init;
+pub mod port;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -55,6 +56,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write an agent for another product, at the path that product loads it from.
+    Port(PortArgs),
     /// Run the language server on stdin/stdout.
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
@@ -90,6 +93,30 @@ struct CheckArgs {
     /// Print the files that would be checked, one per line, and exit.
     #[arg(long)]
     show_files: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct PortArgs {
+    /// The agent file to port.
+    file: PathBuf,
+    /// The product to port it to.
+    #[arg(long, value_enum)]
+    to: DialectArg,
+    /// Write here instead of the target's own path (`.factory/droids/<name>.md`, ...).
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Print the ported file instead of writing it (the notes go to stderr).
+    #[arg(long, conflicts_with = "out")]
+    stdout: bool,
+    /// Replace the target file when it exists.
+    #[arg(long)]
+    force: bool,
+    /// Treat the file as this dialect instead of detecting it.
+    #[arg(long, value_enum)]
+    dialect: Option<DialectArg>,
+    /// Output format of the notes.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,6 +165,15 @@ pub fn main() -> i32 {
         Command::Explain { code: Some(code) } => explain::explain(&code),
         Command::Explain { code: None } | Command::Rules => explain::list(),
         Command::Init { force } => init::init(std::path::Path::new("."), force),
+        Command::Port(a) => port::run(&port::Options {
+            file: a.file,
+            to: a.to.into(),
+            out: a.out,
+            stdout: a.stdout,
+            force: a.force,
+            json: a.format == Format::Json,
+            dialect: a.dialect.map(Dialect::from),
+        }),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }

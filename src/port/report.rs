@@ -1,0 +1,1 @@
+//! The portability report (filled in below).
