@@ -35,7 +35,7 @@ fn examples() -> Vec<(PathBuf, String)> {
 
 fn port_to(path: &Path, text: &str, to: Dialect) -> Ported {
     let a = analyze(text, Some(path), &Settings::default());
-    port::port(&a, to).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    agentls::engine::port(&a, to).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn dialect_of(path: &Path, text: &str) -> Dialect {
@@ -281,4 +281,61 @@ fn the_command_writes_the_target_file_and_refuses_to_overwrite_it() {
     assert!(v["notes"].as_array().unwrap().iter().any(|n| n["kind"] == "model-mapped"), "{v}");
     assert!(dir.join(".github/agents/code-reviewer.agent.md").exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_portability_report_says_what_each_product_loads() {
+    let text = std::fs::read_to_string(root().join("examples/.claude/agents/code-reviewer.md")).unwrap();
+    let path = Path::new(".claude/agents/code-reviewer.md");
+    let a = analyze(&text, Some(path), &Settings::default());
+    let r = port::report::report(&a).unwrap();
+    let ids: Vec<Vec<String>> = r.views.iter().map(|v| v.products.clone()).collect();
+    assert_eq!(ids[0], ["claude-code"]);
+    // VS Code reads `.claude/agents` (loaders.yaml), so it is not only "if ported".
+    let vscode = r.views.iter().find(|v| v.products == ["vscode"]).expect("VS Code reads this path");
+    assert_eq!(vscode.reach, port::report::Reach::AlsoReads);
+    assert_eq!(vscode.tools.as_deref(), Some(&["read".to_string(), "search".into(), "execute".into()][..]));
+    let factory = r.views.iter().find(|v| v.dialect == Dialect::Factory).unwrap();
+    assert_eq!(factory.reach, port::report::Reach::Ported);
+    assert_eq!(factory.model.as_deref(), Some("claude-sonnet-5"));
+    assert_eq!(factory.keys_ignored, ["color"]);
+    // On hover over the opening fence.
+    let h = agentls::ide::hover(&a, 1).expect("hover on the fence");
+    assert_eq!(h.span, 0..3);
+    assert!(h.markdown.contains("**Factory** (if ported to `.factory/droids/code-reviewer.md`)"), "{}", h.markdown);
+    assert!(h.markdown.contains("- tools: `Read`, `Grep`, `Glob`, `Execute`"), "{}", h.markdown);
+}
+
+#[test]
+fn portable_to_turns_losses_into_diagnostics_on_their_culprits() {
+    let text = "---\nname: x\ndescription: Reviews.\ntools: Read, NotebookEdit\nmodel: sonnet\npermissionMode: plan\n---\n\nReview.\n";
+    let diags = support::check_with_policy(".claude/agents/x.md", text, "portable_to: [factory]\n");
+    let np: Vec<_> = diags.iter().filter(|d| d.code.as_str() == "not-portable").collect();
+    let at = |s: &str| np.iter().find(|d| &text[d.span.clone()] == s).unwrap_or_else(|| panic!("none on {s}: {np:#?}"));
+    assert_eq!(at("NotebookEdit").severity, agentls::diagnostic::Severity::Error);
+    assert_eq!(at("permissionMode").severity, agentls::diagnostic::Severity::Warning);
+    assert!(at("NotebookEdit").message.starts_with("not portable to Factory: `NotebookEdit` is left out"));
+    // Nothing without the key, and nothing for the file's own dialect.
+    assert!(!support::check_at(".claude/agents/x.md", text).iter().any(|d| d.code.as_str() == "not-portable"));
+    let own = support::check_with_policy(".claude/agents/x.md", text, "portable_to: [claude]\n");
+    assert!(!own.iter().any(|d| d.code.as_str() == "not-portable"));
+}
+
+#[test]
+fn check_portability_prints_the_report_as_json() {
+    let out = support::run_agentls(
+        &root(),
+        &["check", "--portability", "--format", "json", "examples/.factory/droids/deployer.md"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let views = v[0]["report"]["views"].as_array().unwrap();
+    assert_eq!(views[0]["products"], serde_json::json!(["factory"]));
+    let claude = views.iter().find(|x| x["dialect"] == "claude").unwrap();
+    assert_eq!(claude["tools"], serde_json::json!(["Read", "Grep", "Bash", "WebFetch"]));
+    assert!(claude["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d.as_str().unwrap().contains("claude-opus-4-1-20250805")));
 }

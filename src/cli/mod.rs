@@ -93,6 +93,10 @@ struct CheckArgs {
     /// Print the files that would be checked, one per line, and exit.
     #[arg(long)]
     show_files: bool,
+    /// Print, per file, what each product that reads it (or could be given it) will load, instead
+    /// of the diagnostics (`--format json` for CI).
+    #[arg(long)]
+    portability: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -201,6 +205,9 @@ fn run_check(args: CheckArgs) -> i32 {
     if args.show_files {
         return show_files(&opts);
     }
+    if args.portability {
+        return portability(&opts, args.format == Format::Json);
+    }
     let outcome = check::run(&opts, &crate::engine::check);
     for e in &outcome.errors {
         eprintln!("agentls: error: {e}");
@@ -236,6 +243,46 @@ fn run_check(args: CheckArgs) -> i32 {
     std::mem::forget(outcome);
     std::mem::forget(out);
     code
+}
+
+/// `check --portability`: the portability report of each file, as text or one JSON array.
+fn portability(opts: &check::Options, json: bool) -> i32 {
+    let collected = check::collect(opts);
+    for e in &collected.errors {
+        eprintln!("agentls: error: {e}");
+    }
+    let mut text = String::new();
+    let mut all = Vec::new();
+    for job in &collected.jobs {
+        let Ok(src) = std::fs::read_to_string(&job.abs) else {
+            eprintln!("agentls: error: cannot read {}", job.display);
+            continue;
+        };
+        let settings = crate::analysis::Settings {
+            policy: job.policy.clone(),
+            dialect_override: opts.dialect,
+            ..Default::default()
+        };
+        let a = crate::analysis::analyze(&src, Some(&job.abs), &settings);
+        let Some(r) = crate::port::report::report(&a) else { continue };
+        if json {
+            all.push(serde_json::json!({"file": job.display, "report": r}));
+        } else {
+            text.push_str(&r.text(&job.display));
+            text.push('\n');
+        }
+    }
+    if json {
+        text = serde_json::to_string_pretty(&all).unwrap_or_default();
+        text.push('\n');
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    if collected.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_USAGE
+    }
 }
 
 fn show_files(opts: &check::Options) -> i32 {

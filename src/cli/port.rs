@@ -24,7 +24,7 @@ pub struct Options {
 pub fn port_text(text: &str, path: &Path, to: Dialect, dialect: Option<Dialect>) -> Result<Ported, port::PortError> {
     let settings = Settings { dialect_override: dialect, ..Settings::default() };
     let a = analysis::analyze(text, Some(path), &settings);
-    port::port(&a, to)
+    crate::engine::port(&a, to)
 }
 
 fn label(k: NoteKind) -> &'static str {

@@ -8,6 +8,8 @@ use crate::diagnostic::Span;
 use crate::dialect::{Dialect, FileKind};
 use crate::port;
 
+use super::Hover;
+
 /// A new file for another product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortAction {
@@ -40,4 +42,14 @@ pub fn port_actions(a: &Analysis, range: Span) -> Vec<PortAction> {
         .filter_map(|d| port::port(a, d).ok())
         .map(|p| PortAction { title: title(p.to).to_string(), target: p.to, path: p.path, text: p.text })
         .collect()
+}
+
+/// The portability report, on hover over the opening `---` of the frontmatter.
+pub(super) fn fence_hover(a: &Analysis, offset: usize) -> Option<Hover> {
+    let fm = a.parsed.frontmatter.as_ref()?;
+    if offset < fm.open.start || offset > fm.open.end {
+        return None;
+    }
+    let r = port::report::report(a)?;
+    Some(Hover { span: fm.open.clone(), markdown: r.markdown() })
 }

@@ -166,6 +166,8 @@ pub struct EffectivePolicy {
     pub rules: BTreeMap<String, RuleLevel>,
     /// The product versions the team runs, by product id (`claude-code`, `vscode`...).
     pub products: BTreeMap<String, String>,
+    /// The dialects every agent must also run on (`portable_to:`).
+    pub portable_to: Vec<Dialect>,
 }
 
 impl EffectivePolicy {
@@ -280,6 +282,7 @@ impl LoadedPolicy {
             name: policy.name.clone(),
             rules: policy.rules.clone(),
             products: policy.products.clone(),
+            portable_to: policy.portable_to.iter().filter_map(|d| Dialect::from_id(d)).collect(),
         };
         if policy.extends_default != Some(false) {
             base.sections = SectionsPolicy::merged_over(&policy.sections, &builtin_default().sections);

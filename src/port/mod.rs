@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::analysis::{self, Analysis, Settings};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::analysis::Analysis;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::dialect::Dialect;
 
 pub use read::read;
@@ -60,11 +60,15 @@ pub struct Note {
     /// The culprit in the source file, when there is one.
     #[serde(skip)]
     pub span: Option<Span>,
+    /// True when the source product already loses it (a tool it does not give, a key it does not
+    /// read): not something the port loses.
+    #[serde(skip)]
+    pub in_source: bool,
 }
 
 impl Note {
     fn new(kind: NoteKind, subject: impl Into<String>, span: Option<Span>, message: impl Into<String>) -> Note {
-        Note { kind, subject: subject.into(), message: message.into(), span }
+        Note { kind, subject: subject.into(), message: message.into(), span, in_source: false }
     }
 }
 
@@ -174,8 +178,8 @@ pub struct Ported {
     pub path: PathBuf,
     pub text: String,
     pub notes: Vec<Note>,
-    /// Error-severity findings agentls still has on the result (none, unless the source is broken
-    /// beyond what a port repairs).
+    /// Error-severity findings agentls still has on the result (filled in by `engine::port`; none,
+    /// unless the source is broken beyond what a port repairs).
     #[serde(skip)]
     pub errors: Vec<Diagnostic>,
 }
@@ -246,8 +250,8 @@ pub fn slug(name: &str) -> String {
     }
 }
 
-/// Ports the analysed file to `target`. The result is checked with agentls for the target; its
-/// remaining errors are in [`Ported::errors`].
+/// Ports the analysed file to `target`, without checking the result ([`Ported::errors`] is empty):
+/// `engine::port` checks it with the rules, which sit above this module.
 pub fn port(a: &Analysis, target: Dialect) -> Result<Ported, PortError> {
     let detected = a.detected.ok_or(PortError::UnknownDialect)?;
     if detected.dialect == target {
@@ -255,18 +259,10 @@ pub fn port(a: &Analysis, target: Dialect) -> Result<Ported, PortError> {
     }
     let agent = read(a);
     let (text, slug, mut notes) = write::write(a, &agent, target);
-    let mut all = agent.notes.clone();
+    let mut all: Vec<Note> = agent.notes.iter().cloned().map(|n| Note { in_source: true, ..n }).collect();
     all.append(&mut notes);
     let path = target_path(target, &slug);
-    let errors = errors_of(&text, &path);
-    Ok(Ported { from: detected.dialect, to: target, path, text, notes: all, errors })
-}
-
-/// agentls's error-severity findings on a text at a path (the built-in policy).
-pub fn errors_of(text: &str, path: &Path) -> Vec<Diagnostic> {
-    let settings = Settings::default();
-    let a = analysis::analyze(text, Some(path), &settings);
-    crate::rules::run(&a).into_iter().filter(|d| d.severity == Severity::Error).collect()
+    Ok(Ported { from: detected.dialect, to: target, path, text, notes: all, errors: Vec::new() })
 }
 
 #[cfg(test)]

@@ -241,12 +241,12 @@ pub(super) fn write(a: &Analysis, agent: &Agent, t: Dialect) -> (String, String,
             continue;
         };
         let spec = tcat.key(key);
-        let values_ok = spec.is_none_or(|k| k.values.is_empty() || k.values.iter().any(|v| *v == s.value));
+        let values_ok = spec.is_none_or(|k| k.values.is_empty() || k.values.contains(&s.value));
         let model_ok = match (s.concept.as_str(), t) {
             ("reasoning-effort", Dialect::Factory) => model
                 .as_deref()
                 .and_then(|m| tcat.model(m))
-                .is_some_and(|m| m.reasoning.is_empty() || m.reasoning.iter().any(|r| *r == s.value)),
+                .is_some_and(|m| m.reasoning.is_empty() || m.reasoning.contains(&s.value)),
             _ => true,
         };
         if !values_ok || !model_ok {
@@ -295,7 +295,9 @@ pub(super) fn write(a: &Analysis, agent: &Agent, t: Dialect) -> (String, String,
         } else {
             format!("`{k}` has no counterpart in {}: dropped", t.display())
         };
-        notes.push(Note::new(NoteKind::KeyDropped, k, Some(span.clone()), msg));
+        let mut n = Note::new(NoteKind::KeyDropped, k, Some(span.clone()), msg);
+        n.in_source = scat.key(k).is_none();
+        notes.push(n);
     }
 
     let body = write_body(a, agent, t, tcat, &mut notes);

@@ -7,6 +7,7 @@ mod conditions;
 mod identity;
 pub(crate) mod keys;
 mod model;
+mod portability;
 mod suppress;
 mod syntax;
 pub(crate) mod tools;
@@ -117,6 +118,9 @@ pub fn run(a: &Analysis) -> Vec<Diagnostic> {
         conditions::check(&mut cx);
         model::check(&mut cx);
         identity::check(&mut cx);
+        if !a.policy.portable_to.is_empty() {
+            portability::check(&mut cx);
+        }
     }
     body::check(&mut cx);
     let mut out = cx.out;
