@@ -26,6 +26,20 @@ pub fn check_on_disk(text: &str, path: Option<&Path>, settings: &Settings) -> Ve
     check_with_files(text, path, settings, &Disk)
 }
 
+/// Ports the analysed file to `target` and checks the result for the target with the built-in
+/// policy: what `agentls port` writes, with the errors agentls still finds in it.
+pub fn port(
+    a: &analysis::Analysis,
+    target: crate::dialect::Dialect,
+) -> Result<crate::port::Ported, crate::port::PortError> {
+    let mut p = crate::port::port(a, target)?;
+    p.errors = check(&p.text, Some(&p.path), &Settings::default())
+        .into_iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .collect();
+    Ok(p)
+}
+
 /// Applies every safe fix to one file until none is left (see [`fix::fix_until_stable`]): what
 /// `agentls check --fix` writes and what the editor's `source.fixAll` action leaves.
 pub fn fix(text: &str, path: Option<&Path>, settings: &Settings) -> Fixed {

@@ -17,6 +17,7 @@ pub mod loader;
 pub mod lsp;
 pub mod mcp;
 pub mod policy;
+pub mod port;
 pub mod registry;
 pub mod rules;
 pub mod semantics;

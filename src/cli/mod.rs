@@ -1,5 +1,5 @@
 //! The command line: `agentls check`, `agentls explain`, `agentls rules`, `agentls init`,
-//! `agentls lsp`.
+//! `agentls port`, `agentls lsp`.
 //!
 //! Argument parsing lives here; `check` walks and checks files, `fix` applies safe fixes,
 //! `render` prints the results as text, JSON, SARIF or GitHub workflow commands, `explain`
@@ -11,6 +11,7 @@ mod check;
 mod cross;
 mod explain;
 mod init;
+pub mod port;
 mod render;
 
 use std::io::{IsTerminal, Write};
@@ -56,6 +57,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write an agent for another product, at the path that product loads it from.
+    Port(PortArgs),
     /// Run the language server on stdin/stdout.
     Lsp {
         /// Accepted for editor clients that pass it; stdio is the only transport.
@@ -98,6 +101,34 @@ struct CheckArgs {
     /// Skip the cross-file rules (duplicate names, unknown agents, skills and MCP servers).
     #[arg(long)]
     no_cross_file: bool,
+    /// Print, per file, what each product that reads it (or could be given it) will load, instead
+    /// of the diagnostics (`--format json` for CI).
+    #[arg(long)]
+    portability: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct PortArgs {
+    /// The agent file to port.
+    file: PathBuf,
+    /// The product to port it to.
+    #[arg(long, value_enum)]
+    to: DialectArg,
+    /// Write here instead of the target's own path (`.factory/droids/<name>.md`, ...).
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Print the ported file instead of writing it (the notes go to stderr).
+    #[arg(long, conflicts_with = "out")]
+    stdout: bool,
+    /// Replace the target file when it exists.
+    #[arg(long)]
+    force: bool,
+    /// Treat the file as this dialect instead of detecting it.
+    #[arg(long, value_enum)]
+    dialect: Option<DialectArg>,
+    /// Output format of the notes.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,6 +177,15 @@ pub fn main() -> i32 {
         Command::Explain { code: Some(code) } => explain::explain(&code),
         Command::Explain { code: None } | Command::Rules => explain::list(),
         Command::Init { force } => init::init(std::path::Path::new("."), force),
+        Command::Port(a) => port::run(&port::Options {
+            file: a.file,
+            to: a.to.into(),
+            out: a.out,
+            stdout: a.stdout,
+            force: a.force,
+            json: a.format == Format::Json,
+            dialect: a.dialect.map(Dialect::from),
+        }),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
     }
 }
@@ -174,6 +214,9 @@ fn run_check(args: CheckArgs) -> i32 {
     };
     if args.show_files {
         return show_files(&opts);
+    }
+    if args.portability {
+        return portability(&opts, args.format == Format::Json);
     }
     let outcome = check::run_indexed(&opts, &crate::engine::check_on_disk, Some(&crate::engine::check_indexed));
     for e in &outcome.errors {
@@ -210,6 +253,46 @@ fn run_check(args: CheckArgs) -> i32 {
     std::mem::forget(outcome);
     std::mem::forget(out);
     code
+}
+
+/// `check --portability`: the portability report of each file, as text or one JSON array.
+fn portability(opts: &check::Options, json: bool) -> i32 {
+    let collected = check::collect(opts);
+    for e in &collected.errors {
+        eprintln!("agentls: error: {e}");
+    }
+    let mut text = String::new();
+    let mut all = Vec::new();
+    for job in &collected.jobs {
+        let Ok(src) = std::fs::read_to_string(&job.abs) else {
+            eprintln!("agentls: error: cannot read {}", job.display);
+            continue;
+        };
+        let settings = crate::analysis::Settings {
+            policy: job.policy.clone(),
+            dialect_override: opts.dialect,
+            ..Default::default()
+        };
+        let a = crate::analysis::analyze(&src, Some(&job.abs), &settings);
+        let Some(r) = crate::port::report::report(&a) else { continue };
+        if json {
+            all.push(serde_json::json!({"file": job.display, "report": r}));
+        } else {
+            text.push_str(&r.text(&job.display));
+            text.push('\n');
+        }
+    }
+    if json {
+        text = serde_json::to_string_pretty(&all).unwrap_or_default();
+        text.push('\n');
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    if collected.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_USAGE
+    }
 }
 
 fn show_files(opts: &check::Options) -> i32 {

@@ -20,7 +20,10 @@ use super::{clamp_offset, Hover};
 
 pub(super) fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
     let offset = clamp_offset(a.text, offset);
-    let h = frontmatter(a, offset).or_else(|| heading(a, offset)).or_else(|| body_feature(a, offset))?;
+    let h = frontmatter(a, offset)
+        .or_else(|| heading(a, offset))
+        .or_else(|| body_feature(a, offset))
+        .or_else(|| super::port::fence_hover(a, offset))?;
     span_ok(a.text, &h.span).then_some(h)
 }
 

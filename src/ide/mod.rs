@@ -6,6 +6,7 @@ mod completion;
 mod context;
 mod folding;
 mod hover;
+mod port;
 mod symbols;
 mod tokens;
 
@@ -146,6 +147,8 @@ pub struct Action {
     pub fixes: Option<usize>,
     pub preferred: bool,
 }
+
+pub use port::{port_actions, PortAction};
 
 /// Checks another text of the same file (same path and settings): what [`fix_all`] re-runs
 /// between rounds. The server passes `engine::check`; `ide` never calls the rules itself.

@@ -26,6 +26,9 @@ pub struct ClientFlags {
     pub snippets: bool,
     pub completion_deprecated_tag: bool,
     pub hierarchical_symbols: bool,
+    /// Workspace edits may create files (`documentChanges` with the `create` resource operation):
+    /// the "Port to ..." actions need it.
+    pub create_files: bool,
 }
 
 impl ClientFlags {
@@ -51,6 +54,10 @@ impl ClientFlags {
             snippets: flag("/textDocument/completion/completionItem/snippetSupport"),
             completion_deprecated_tag: deprecated_tag,
             hierarchical_symbols: flag("/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport"),
+            create_files: flag("/workspace/workspaceEdit/documentChanges")
+                && v.pointer("/workspace/workspaceEdit/resourceOperations")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|o| o.as_str() == Some("create"))),
         }
     }
 }

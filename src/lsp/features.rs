@@ -113,7 +113,7 @@ pub fn code_actions(
     let want_fix_all = kind_requested(only, &lsp::CodeActionKind::new(proto::FIX_ALL_KIND));
     let recheck = |t: &str| crate::engine::check(t, snap.path.as_deref(), settings);
     let engine_actions = snap.with_analysis(settings, |a| {
-        let mut acts = ide::code_actions(a, &fresh, range);
+        let mut acts = ide::code_actions(a, &fresh, range.clone());
         if want_fix_all {
             acts.extend(ide::fix_all(a, &fresh, &recheck));
         }
@@ -138,6 +138,20 @@ pub fn code_actions(
             is_preferred: act.preferred.then_some(true),
             ..Default::default()
         });
+    }
+
+    // "Port to ...": a new file where the other product loads it from, unless one is there.
+    if let Some(path) = snap.path.as_deref().filter(|_| flags.create_files) {
+        for p in snap.with_analysis(settings, |a| ide::port_actions(a, range.clone())) {
+            let dest = crate::port::repo_root(path).join(&p.path);
+            let Some(target) = lsp::Uri::from_file_path(&dest).filter(|_| !dest.exists()) else { continue };
+            out.push(lsp::CodeAction {
+                title: p.title,
+                kind: Some(lsp::CodeActionKind::REFACTOR),
+                edit: Some(proto::to_create_file_edit(&target, p.text)),
+                ..Default::default()
+            });
+        }
     }
 
     for cd in &params.context.diagnostics {

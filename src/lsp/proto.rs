@@ -431,6 +431,26 @@ pub fn to_code_action_kind(k: ide::ActionKind) -> lsp::CodeActionKind {
 }
 
 /// A workspace edit that changes one document.
+/// An edit that creates the file at `uri` (failing if it exists) and writes `text` into it.
+pub fn to_create_file_edit(uri: &lsp::Uri, text: String) -> lsp::WorkspaceEdit {
+    let create = lsp::CreateFile {
+        uri: uri.clone(),
+        options: Some(lsp::CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) }),
+        annotation_id: None,
+    };
+    let insert = lsp::TextDocumentEdit {
+        text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: None },
+        edits: vec![lsp::OneOf::Left(lsp::TextEdit { range: lsp::Range::default(), new_text: text })],
+    };
+    lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(vec![
+            lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(create)),
+            lsp::DocumentChangeOperation::Edit(insert),
+        ])),
+        ..Default::default()
+    }
+}
+
 pub fn to_workspace_edit(uri: &lsp::Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit {
     lsp::WorkspaceEdit { changes: Some([(uri.clone(), edits)].into_iter().collect()), ..Default::default() }
 }

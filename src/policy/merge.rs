@@ -171,6 +171,8 @@ pub struct EffectivePolicy {
     /// section rules then apply to a skill, command or other non-agent file (they never do by
     /// default: sections are a convention of agent prompts).
     pub kind_sections: bool,
+    /// The dialects every agent must also run on (`portable_to:`).
+    pub portable_to: Vec<Dialect>,
 }
 
 impl EffectivePolicy {
@@ -286,6 +288,7 @@ impl LoadedPolicy {
             rules: policy.rules.clone(),
             products: policy.products.clone(),
             kind_sections: false,
+            portable_to: policy.portable_to.iter().filter_map(|d| Dialect::from_id(d)).collect(),
         };
         if policy.extends_default != Some(false) {
             base.sections = SectionsPolicy::merged_over(&policy.sections, &builtin_default().sections);

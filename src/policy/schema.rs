@@ -346,6 +346,9 @@ pub struct Policy {
     /// them do not apply; without an entry the newest facts do. Numbers are read as versions too.
     #[serde(deserialize_with = "de_versions")]
     pub products: BTreeMap<String, String>,
+    /// Dialects every agent must also run on (`[copilot]`): what a port to them would lose is
+    /// reported as `not-portable`. Top level only.
+    pub portable_to: Vec<String>,
     pub overrides: Vec<Override>,
 }
 

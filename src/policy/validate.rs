@@ -118,6 +118,14 @@ pub(super) fn validate(p: &Policy, text: &str, path: Option<&Path>, tree: &Tree)
             report(Severity::Warning, &[Seg::Key("products"), Seg::Key(product)], None, msg);
         }
     }
+    for (i, d) in p.portable_to.iter().enumerate() {
+        if crate::dialect::Dialect::from_id(d).is_none() {
+            let msg = format!(
+                "unknown dialect `{d}` in `portable_to` (expected claude, factory, copilot or opencode); it is ignored"
+            );
+            report(Severity::Warning, &[Seg::Key("portable_to"), Seg::Index(i)], None, msg);
+        }
+    }
     for (at, s) in &scopes {
         let sub =
             |keys: &[Seg<'static>]| -> Vec<Seg<'static>> { at.iter().copied().chain(keys.iter().copied()).collect() };

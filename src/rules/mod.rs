@@ -9,6 +9,7 @@ pub(crate) mod keys;
 pub(crate) mod kinds;
 mod links;
 mod model;
+mod portability;
 mod suppress;
 mod syntax;
 pub(crate) mod tools;
@@ -131,6 +132,9 @@ pub fn run_with(a: &Analysis, files: Option<&dyn crate::files::Files>) -> Vec<Di
         model::check(&mut cx);
         identity::check(&mut cx);
         kinds::check(&mut cx);
+        if !a.policy.portable_to.is_empty() {
+            portability::check(&mut cx);
+        }
     }
     if let Some(files) = files {
         links::check(&mut cx, files);
