@@ -41,9 +41,18 @@ pub(super) fn check(cx: &mut Ctx) {
         match spec.status.at(spec.since.as_deref(), stated) {
             Status::Current => {}
             Status::Deprecated | Status::Removed | Status::Unavailable => {
-                let sev = if spec.status == Status::Deprecated { Severity::Warning } else { Severity::Error };
+                // In a skill, command or other kind's catalog, `unavailable` means ignored in this kind
+                // of file (Claude Code reads `name` in a skill, not in a command): nothing breaks.
+                let ignored =
+                    spec.status == Status::Unavailable && !det.kind.is_agent_like() && det.kind != FileKind::Prompt;
+                let sev =
+                    if spec.status == Status::Deprecated || ignored { Severity::Warning } else { Severity::Error };
                 let since = spec.since.as_deref().map(|s| format!(" (since {s})")).unwrap_or_default();
-                let what = if spec.status == Status::Deprecated { "deprecated" } else { "no longer read" };
+                let what = match spec.status {
+                    Status::Deprecated => "deprecated".to_string(),
+                    _ if ignored => format!("ignored in {}", det.a_noun()),
+                    _ => "no longer read".to_string(),
+                };
                 let msg = match &spec.replacement {
                     Some(r) => format!("`{key}` is {what}{since}; use `{r}` instead"),
                     None => format!("`{key}` is {what}{since}"),
