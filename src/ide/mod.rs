@@ -6,6 +6,7 @@ mod completion;
 mod context;
 mod folding;
 mod hover;
+pub mod navigate;
 mod port;
 mod symbols;
 mod tokens;

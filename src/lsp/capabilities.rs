@@ -29,6 +29,14 @@ pub struct ClientFlags {
     /// Workspace edits may create files (`documentChanges` with the `create` resource operation):
     /// the "Port to ..." actions need it.
     pub create_files: bool,
+    /// The client shows `$/progress` for tokens the server creates (`window.workDoneProgress`).
+    pub work_done_progress: bool,
+    /// Workspace edits may use `documentChanges`.
+    pub document_changes: bool,
+    /// ... and `RenameFile` operations in them.
+    pub rename_files: bool,
+    /// The client sends `textDocument/prepareRename`.
+    pub prepare_rename: bool,
 }
 
 impl ClientFlags {
@@ -58,6 +66,13 @@ impl ClientFlags {
                 && v.pointer("/workspace/workspaceEdit/resourceOperations")
                     .and_then(Value::as_array)
                     .is_some_and(|a| a.iter().any(|o| o.as_str() == Some("create"))),
+            work_done_progress: flag("/window/workDoneProgress"),
+            document_changes: flag("/workspace/workspaceEdit/documentChanges"),
+            rename_files: flag("/workspace/workspaceEdit/documentChanges")
+                && v.pointer("/workspace/workspaceEdit/resourceOperations")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|o| o.as_str() == Some("rename"))),
+            prepare_rename: flag("/textDocument/rename/prepareSupport"),
         }
     }
 }
@@ -103,10 +118,28 @@ pub fn server_capabilities(flags: &ClientFlags) -> lsp::ServerCapabilities {
                 work_done_progress_options: Default::default(),
             },
         )),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(if flags.prepare_rename {
+            lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })
+        } else {
+            lsp::OneOf::Left(true)
+        }),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         diagnostic_provider: flags.pull_diagnostics.then(|| {
             lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
                 identifier: Some(proto::SOURCE.to_string()),
-                inter_file_dependencies: false,
+                inter_file_dependencies: true,
                 workspace_diagnostics: false,
                 work_done_progress_options: Default::default(),
             })

@@ -24,8 +24,14 @@ pub struct EngineThread {
 impl EngineThread {
     /// Starts the thread.
     pub fn start() -> std::io::Result<EngineThread> {
+        Self::start_named("agentls-engine")
+    }
+
+    /// Starts a thread of the same kind under another name (the index thread, whose long jobs
+    /// must not hold up the engine work on documents).
+    pub fn start_named(name: &str) -> std::io::Result<EngineThread> {
         let (queue, jobs) = mpsc::channel::<Job>();
-        std::thread::Builder::new().name("agentls-engine".into()).spawn(move || {
+        std::thread::Builder::new().name(name.into()).spawn(move || {
             for job in jobs {
                 // Jobs guard their own engine calls; this only keeps the thread alive if
                 // something around them panics. A job that panics drops its answer channel, so

@@ -20,6 +20,8 @@ mod capabilities;
 mod config;
 mod engine_thread;
 mod features;
+mod index;
+mod navigation;
 mod proto;
 mod server;
 mod session;
@@ -68,9 +70,16 @@ where
             return 1;
         }
     };
+    let indexer = match engine_thread::EngineThread::start_named("agentls-index") {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("agentls: cannot start the index thread: {e}");
+            return 1;
+        }
+    };
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let builder = LspService::build(move |client| server::Backend::new(client, flag, engine))
+    let builder = LspService::build(move |client| server::Backend::new(client, flag, engine, indexer))
         .custom_method("agentls/documentText", server::Backend::document_text);
     #[cfg(debug_assertions)]
     let builder = builder.custom_method("agentls/debugPanic", server::Backend::debug_panic);

@@ -430,6 +430,61 @@ pub fn to_code_action_kind(k: ide::ActionKind) -> lsp::CodeActionKind {
     }
 }
 
+/// A related location of a diagnostic, in another file.
+pub fn related(uri: lsp::Uri, lines: &Lines, span: &Span, message: &str) -> lsp::DiagnosticRelatedInformation {
+    lsp::DiagnosticRelatedInformation {
+        location: lsp::Location { uri, range: lines.to_range(span) },
+        message: message.to_string(),
+    }
+}
+
+/// A location in a file.
+pub fn to_location(uri: lsp::Uri, lines: &Lines, span: &Span) -> lsp::Location {
+    lsp::Location { uri, range: lines.to_range(span) }
+}
+
+/// The LSP kind of a workspace symbol.
+pub fn to_workspace_symbol_kind(k: crate::workspace::SymbolKind) -> lsp::SymbolKind {
+    use crate::workspace::SymbolKind as K;
+    match k {
+        K::Agent | K::DroidFile => lsp::SymbolKind::CLASS,
+        K::Skill => lsp::SymbolKind::FUNCTION,
+        K::Command => lsp::SymbolKind::EVENT,
+        K::McpServer => lsp::SymbolKind::MODULE,
+    }
+}
+
+/// A rename as one workspace edit: text edits per document (on the documents' current URIs),
+/// then the file and folder renames, as `documentChanges` when the client takes them.
+pub fn to_rename_edit(
+    edits: Vec<(lsp::Uri, Option<i32>, Vec<lsp::TextEdit>)>,
+    moves: Vec<(lsp::Uri, lsp::Uri)>,
+    document_changes: bool,
+) -> lsp::WorkspaceEdit {
+    if !document_changes {
+        let changes = edits.into_iter().map(|(u, _, e)| (u, e)).collect();
+        return lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() };
+    }
+    let mut ops: Vec<lsp::DocumentChangeOperation> = edits
+        .into_iter()
+        .map(|(uri, version, e)| {
+            lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: e.into_iter().map(lsp::OneOf::Left).collect(),
+            })
+        })
+        .collect();
+    ops.extend(moves.into_iter().map(|(old_uri, new_uri)| {
+        lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(lsp::RenameFile {
+            old_uri,
+            new_uri,
+            options: None,
+            annotation_id: None,
+        }))
+    }));
+    lsp::WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Operations(ops)), ..Default::default() }
+}
+
 /// A workspace edit that changes one document.
 /// An edit that creates the file at `uri` (failing if it exists) and writes `text` into it.
 pub fn to_create_file_edit(uri: &lsp::Uri, text: String) -> lsp::WorkspaceEdit {

@@ -20,6 +20,7 @@ use super::capabilities::{self, ClientFlags};
 use super::config::Options;
 use super::engine_thread::EngineThread;
 use super::features;
+use super::index::{self, Index};
 use super::session::Session;
 use super::store::{self, Snapshot, Store};
 use crate::analysis::Settings;
@@ -62,9 +63,13 @@ impl std::ops::Deref for Backend {
 }
 
 pub struct Inner {
-    client: Client,
-    store: Store,
-    session: Session,
+    pub(super) client: Client,
+    pub(super) store: Store,
+    pub(super) session: Session,
+    /// The workspace index (see `index`).
+    pub(super) index: Index,
+    /// Where indexing runs: its own thread, so a long walk never delays engine work.
+    pub(super) indexer: EngineThread,
     /// Set by `shutdown`; decides the exit code after `exit`.
     shut_down: Arc<AtomicBool>,
     /// Messages produced during `initialize`, when the client may not receive logs yet.
@@ -72,7 +77,7 @@ pub struct Inner {
     /// Where engine work runs: never on the runtime's threads.
     engine: EngineThread,
     /// The runtime, so that a job on the engine thread can hand its result to the client.
-    runtime: tokio::runtime::Handle,
+    pub(super) runtime: tokio::runtime::Handle,
 }
 
 /// What a `features` function runs on: one document version, the settings it is checked under
@@ -128,11 +133,13 @@ fn level(typ: lsp::MessageType) -> &'static str {
 
 impl Backend {
     /// A backend whose engine work runs on `engine`; called inside the runtime.
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>, engine: EngineThread) -> Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, engine: EngineThread, indexer: EngineThread) -> Backend {
         Backend(Arc::new(Inner {
             client,
             store: Store::default(),
             session: Session::default(),
+            index: Index::default(),
+            indexer,
             shut_down,
             pending_logs: Mutex::new(Vec::new()),
             engine,
@@ -212,7 +219,7 @@ impl Backend {
     /// Pushes a document's diagnostics (unless the client pulls them): checks a small document
     /// at once; queues a large one's check on the engine thread, which then hands the diagnostics
     /// to the client's queue itself (no async task in between).
-    async fn publish(&self, snap: Arc<Snapshot>) {
+    pub(super) async fn publish(&self, snap: Arc<Snapshot>) {
         if self.flags().pull_diagnostics {
             return;
         }
@@ -264,9 +271,12 @@ impl Inner {
         if !self.store.is_current(&snap) {
             return None;
         }
-        let outcome = self.run_engine("diagnostics", &snap, |cx| {
+        let mut outcome = self.run_engine("diagnostics", &snap, |cx| {
             features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags)
         });
+        if let Ok(diags) = &mut outcome.0 {
+            diags.extend(self.cross_diagnostics(&snap));
+        }
         // Let go of the snapshot before the client can see its diagnostics: the client's next
         // edit then finds nobody holding it and edits it in place instead of copying it.
         Some(Checked { outcome, uri: snap.uri.clone(), version: snap.version, snap: Arc::downgrade(&snap) })
@@ -281,7 +291,7 @@ impl Inner {
         }
     }
 
-    fn flags(&self) -> ClientFlags {
+    pub(super) fn flags(&self) -> ClientFlags {
         self.session.flags()
     }
 
@@ -381,8 +391,18 @@ impl Backend {
             method: "workspace/didChangeWatchedFiles".to_string(),
             register_options: serde_json::to_value(options).ok(),
         };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
-            self.log(lsp::MessageType::WARNING, format!("cannot watch policy files: {e}")).await;
+        let index_watchers = index::WATCH_GLOBS
+            .iter()
+            .map(|g| lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::String(g.to_string()), kind: None })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers: index_watchers };
+        let index_registration = lsp::Registration {
+            id: index::WATCH_INDEX_ID.to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration, index_registration]).await {
+            self.log(lsp::MessageType::WARNING, format!("cannot watch policy and agent files: {e}")).await;
         }
     }
 
@@ -438,6 +458,7 @@ impl LanguageServer for Backend {
             .or(params.root_uri.as_ref())
             .and_then(store::path_of);
         self.session.set_root(root);
+        self.index.lock().folders = index::initial_folders(&params);
         if let Some(options) = &params.initialization_options {
             let logs = self.apply_settings(options);
             self.pending_logs.lock().unwrap_or_else(PoisonError::into_inner).extend(logs);
@@ -458,6 +479,8 @@ impl LanguageServer for Backend {
         // answering `initialize`: start → initialize answered went from 4 to 6.6 ms, p50.)
         self.engine.run(crate::engine::warm_up);
         self.spawn(|this| async move { this.after_initialized().await });
+        let folders = self.index.lock().folders.clone();
+        self.index_folders(folders);
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
@@ -468,14 +491,20 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let snap = self.store.open(doc.uri, doc.version, doc.text);
+        let others = self.index_open(&snap);
         self.publish(snap).await;
+        self.publish_files(others).await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let doc = params.text_document;
         let result = self.store.change(&doc.uri, doc.version, &params.content_changes, self.flags().encoding);
         match result {
-            Ok(snap) => self.publish(snap).await,
+            Ok(snap) => {
+                let others = self.index_open(&snap);
+                self.publish(snap).await;
+                self.publish_files(others).await;
+            }
             Err(e) => {
                 self.log(lsp::MessageType::WARNING, format!("ignored didChange for {}: {e}", doc.uri.as_str())).await
             }
@@ -495,7 +524,11 @@ impl LanguageServer for Backend {
             self.log(lsp::MessageType::WARNING, format!("ignored didClose for {}: not open", uri.as_str())).await;
         }
         if !self.flags().pull_diagnostics {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+        }
+        if let Some(path) = store::path_of(&uri) {
+            let affected = self.index_closed(&path);
+            self.publish_files(affected).await;
         }
     }
 
@@ -509,6 +542,70 @@ impl LanguageServer for Backend {
         if touched {
             self.spawn(|this| async move { this.reload_policies("policy file changed on disk").await });
         }
+        let changes: Vec<_> = params
+            .changes
+            .iter()
+            .filter_map(|c| Some((store::path_of(&c.uri)?, c.typ)))
+            .filter(|(p, t)| index::is_indexed(p) || *t == lsp::FileChangeType::DELETED || p.is_dir())
+            .collect();
+        if !changes.is_empty() {
+            self.disk_changes(changes);
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let paths = |f: &[lsp::WorkspaceFolder]| f.iter().filter_map(|f| store::path_of(&f.uri)).collect::<Vec<_>>();
+        let (added, removed) = (paths(&params.event.added), paths(&params.event.removed));
+        if !removed.is_empty() {
+            self.remove_folders(removed);
+        }
+        if !added.is_empty() {
+            self.index_folders(added);
+        }
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        self.answer(guard("definition", || self.definition_at(&at.text_document.uri, at.position))).await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> jsonrpc::Result<Option<Vec<lsp::Location>>> {
+        let at = params.text_document_position;
+        let decl = params.context.include_declaration;
+        self.answer(guard("references", || self.references_at(&at.text_document.uri, at.position, decl))).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> jsonrpc::Result<Option<lsp::PrepareRenameResponse>> {
+        let r = guard("prepareRename", || self.prepare_rename_at(&params.text_document.uri, params.position));
+        self.answer(r).await?.map_err(|m| jsonrpc::Error {
+            code: ErrorCode::InvalidRequest,
+            message: m.into(),
+            data: None,
+        })
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let r = guard("rename", || self.rename_at(&at.text_document.uri, at.position, &params.new_name));
+        self.answer(r).await?.map_err(|m| jsonrpc::Error {
+            code: ErrorCode::InvalidRequest,
+            message: m.into(),
+            data: None,
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let r = guard("workspace/symbol", || self.workspace_symbols(&params.query));
+        Ok(Some(lsp::WorkspaceSymbolResponse::Flat(self.answer(r).await?)))
     }
 
     async fn diagnostic(
@@ -524,8 +621,10 @@ impl LanguageServer for Backend {
             ))
         };
         let previous = params.previous_result_id;
+        let revision = self.index.lock().revision;
+        let cross = self.store.get(&params.text_document.uri).map(|s| self.cross_diagnostics(&s)).unwrap_or_default();
         let report = self.with_document("textDocument/diagnostic", &params.text_document.uri, move |cx| {
-            let result_id = format!("{}:{}", cx.generation, cx.snap.version);
+            let result_id = format!("{}:{}:{revision}", cx.generation, cx.snap.version);
             if previous.as_deref() == Some(result_id.as_str()) {
                 return lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Unchanged(
                     lsp::RelatedUnchangedDocumentDiagnosticReport {
@@ -534,7 +633,9 @@ impl LanguageServer for Backend {
                     },
                 ));
             }
-            full(features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags), Some(result_id))
+            let mut items = features::diagnostics(cx.snap, cx.settings, cx.generation, &cx.flags);
+            items.extend(cross);
+            full(items, Some(result_id))
         });
         Ok(report.await?.unwrap_or_else(|| full(Vec::new(), None)))
     }

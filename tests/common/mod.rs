@@ -84,6 +84,12 @@ impl Client {
         }
     }
 
+    /// Forgets the notifications received but not yet consumed (stale ones, before an action
+    /// whose effect a test then waits for).
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
+    }
+
     /// What the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
