@@ -28,7 +28,7 @@ fn utf8_is_negotiated_when_offered_and_pull_diagnostics_when_supported() {
     let caps = &result["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-8");
     assert_eq!(caps["diagnosticProvider"]["identifier"], "agentls");
-    assert_eq!(caps["diagnosticProvider"]["interFileDependencies"], true, "cross-file findings (issue 13)");
+    assert_eq!(caps["diagnosticProvider"]["interFileDependencies"], true, "cross-file findings");
 
     let mut c = Client::spawn();
     let result = c.initialize(capabilities(false, false), Value::Null, None);

@@ -192,7 +192,7 @@ fn apply(edit: &Value) -> Vec<PathBuf> {
                 )
             })
             .collect();
-        edits.sort_by_key(|b| std::cmp::Reverse(b.0));
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (a, b, t) in edits {
             text.replace_range(a..b, &t);
         }

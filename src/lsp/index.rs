@@ -106,10 +106,13 @@ pub fn facts_of(path: &Path, text: &str, settings: &Settings) -> FileFacts {
 
 /// Every indexed file under `folder`, honouring `.gitignore` (also outside a git checkout) and
 /// skipping [`SKIPPED_FOLDERS`]; hidden folders are walked, as the agent folders are hidden.
+/// The user's global git excludes are not read: the server reads nothing outside the workspace
+/// but policy files (tests/lsp_safety.rs).
 pub fn walk(folder: &Path) -> Vec<PathBuf> {
     let walker = ignore::WalkBuilder::new(folder)
         .hidden(false)
         .require_git(false)
+        .git_global(false)
         .filter_entry(|e| {
             !(e.file_type().is_some_and(|t| t.is_dir())
                 && e.file_name().to_str().is_some_and(|n| SKIPPED_FOLDERS.contains(&n)))
@@ -403,7 +406,7 @@ impl Inner {
     }
 
     fn settings_of(&self, path: &Path) -> Settings {
-        self.session.settings_for(Some(path)).0
+        self.session.settings_quiet(path)
     }
 
     /// The cross-file findings of an open document, as LSP diagnostics.

@@ -81,13 +81,23 @@ impl Session {
     /// The analysis settings for a document at `path` (or an unsaved one), plus the message of a
     /// broken policy the user has not been told about yet.
     pub fn settings_for(&self, path: Option<&Path>) -> (Settings, Option<String>) {
+        self.settings(path, true)
+    }
+
+    /// The settings for a file read by the workspace index: as [`Session::settings_for`], but a
+    /// broken policy is left for the next document check to report.
+    pub fn settings_quiet(&self, path: &Path) -> Settings {
+        self.settings(Some(path), false).0
+    }
+
+    fn settings(&self, path: Option<&Path>, report: bool) -> (Settings, Option<String>) {
         let config = self.config();
-        let (policy, news) = self.policy_for(path, &config);
+        let (policy, news) = self.policy_for(path, &config, report);
         let settings = Settings { policy, dialect_override: config.dialect, extra_tools: config.extra_tools.clone() };
         (settings, news)
     }
 
-    fn policy_for(&self, path: Option<&Path>, config: &Config) -> (Arc<LoadedPolicy>, Option<String>) {
+    fn policy_for(&self, path: Option<&Path>, config: &Config, report: bool) -> (Arc<LoadedPolicy>, Option<String>) {
         let root = self.root();
         let folder = path.and_then(Path::parent).map(Path::to_path_buf).or_else(|| root.clone());
         let mut cache = self.policies.lock().unwrap_or_else(PoisonError::into_inner);
@@ -102,7 +112,7 @@ impl Session {
         } else {
             return (Arc::new(LoadedPolicy::builtin()), None);
         };
-        let news = loaded.error.as_ref().and_then(|e| {
+        let news = loaded.error.as_ref().filter(|_| report).and_then(|e| {
             let file =
                 e.path.as_deref().or(loaded.path.as_deref()).map_or_else(String::new, |p| p.display().to_string());
             let message = format!("policy {file} is invalid, using the built-in default: {}", e.message);
