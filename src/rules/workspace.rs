@@ -110,7 +110,10 @@ fn definitions(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, o: 
                 );
             }
         }
-        if def.kind == SymbolKind::Agent && builtins::is_agent(d, &def.name) && (keyed(d, def) || !def.from_path) {
+        if def.kind == SymbolKind::Agent
+            && builtins::is_agent(d, &def.name)
+            && ((keyed(d, def) && d != Dialect::Copilot) || !def.from_path)
+        {
             o.emit(
                 RuleCode::ShadowsBuiltinAgent,
                 None,
