@@ -45,9 +45,17 @@ pub fn port_actions(a: &Analysis, range: Span) -> Vec<PortAction> {
 }
 
 /// The portability report, on hover over the opening `---` of the frontmatter.
+/// The largest file whose portability report the fence hover computes.
+const MAX_REPORT_BYTES: usize = 256 * 1024;
+
 pub(super) fn fence_hover(a: &Analysis, offset: usize) -> Option<Hover> {
     let fm = a.parsed.frontmatter.as_ref()?;
     if offset < fm.open.start || offset > fm.open.end {
+        return None;
+    }
+    // The report ports the whole file to every product; on a huge file (a 10 MB body) that would
+    // hold the hover for seconds, so it is left to `agentls check --portability` there.
+    if a.text.len() > MAX_REPORT_BYTES {
         return None;
     }
     let r = port::report::report(a)?;
