@@ -23,13 +23,18 @@ const agentFiles = [
   '/home/me/proj/.github/chatmodes/review.chatmode.md',
   '/home/me/proj/.opencode/agent/review.md',
   '/home/me/proj/.opencode/agents/nested/review.md',
+  // Skills, commands, instructions and memory files (issue 12).
+  '/home/me/proj/.claude/commands/fix.md',
+  '/home/me/proj/.claude/skills/pdf/SKILL.md',
+  '/home/me/proj/.github/instructions/ts.instructions.md',
+  '/home/me/proj/CLAUDE.md',
+  '/home/me/proj/AGENTS.md',
 ];
 
 const otherFiles = [
   '/home/me/proj/README.md',
   '/home/me/proj/docs/agents.md',
   '/home/me/proj/.claude/settings.md',
-  '/home/me/proj/.claude/commands/fix.md',
   '/home/me/proj/.factory/droids/nested/deep.md',
   '/home/me/proj/.factory/droids/droid.txt',
   '/home/me/proj/.github/workflows/ci.md',
