@@ -108,29 +108,8 @@ pub fn pattern_allows(pattern: &str, cmd: &str) -> bool {
     if !p.contains('*') {
         return p == cmd;
     }
-    wildcard(p.as_bytes(), cmd.as_bytes())
-}
-
-/// `*` matches any run of bytes (iterative, no backtracking blow-up).
-fn wildcard(p: &[u8], s: &[u8]) -> bool {
-    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
-    while si < s.len() {
-        if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            mark = si;
-            pi += 1;
-        } else if pi < p.len() && p[pi] == s[si] {
-            pi += 1;
-            si += 1;
-        } else if let Some(st) = star {
-            pi = st + 1;
-            mark += 1;
-            si = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|b| *b == b'*')
+    // The policy's glob matcher (`*` any run, iterative): the same rule as tool globs.
+    crate::policy::glob_any(&[p.to_string()], cmd)
 }
 
 /// `applyTo: "**/*.ts, src/**/*.{js,jsx}"`: each comma-separated glob must parse.
@@ -199,7 +178,7 @@ mod tests {
         assert!(pattern_allows("npm run test", "npm run test"));
         assert!(!pattern_allows("npm run test", "npm run build"));
         assert!(pattern_allows("*", "rm -rf /"));
-        assert!(!wildcard(b"a*b*c", b"axxbxx"));
+        assert!(!pattern_allows("a*b*c", "axxbxx"));
     }
 
     #[test]
