@@ -223,8 +223,8 @@ enum FileResult {
         write_error: Option<String>,
         facts: Option<FileFacts>,
     },
-    /// Read for the index only.
-    Indexed(FileFacts),
+    /// Read for the index only (the facts move to the index once the worker has added them).
+    Indexed(Option<FileFacts>),
     Skipped(String),
     Crashed,
 }
@@ -250,7 +250,7 @@ fn drop_hidden(text: &mut String, diagnostics: &mut [Diagnostic]) {
 fn check_one(job: &Job, opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> FileResult {
     if job.index_only {
         return match std::fs::read_to_string(&job.abs) {
-            Ok(text) => FileResult::Indexed(super::cross::index_file(job, &text)),
+            Ok(text) => FileResult::Indexed(Some(super::cross::index_file(job, &text))),
             Err(e) => FileResult::Skipped(e.to_string()),
         };
     }
@@ -324,7 +324,14 @@ fn check_file(job: &Job, opts: &Options, checker: &Checker, indexer: Option<&Ind
 /// all cores, which take the next job as soon as they are free, so a few large files do not
 /// leave other cores idle and nobody waits for the walk to end. Returns the walk's findings and
 /// each job with its result, sorted by display path whatever the timing.
-fn walk_and_check(opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> (Collected, Vec<(Job, FileResult)>) {
+/// With `index`, each worker also adds the file's cross-file facts to it as soon as the file is
+/// checked, so building the index overlaps the checking instead of following it.
+fn walk_and_check(
+    opts: &Options,
+    checker: &Checker,
+    indexer: Option<&Indexer>,
+    index: Option<&Mutex<super::cross::Index>>,
+) -> (Collected, Vec<(Job, FileResult)>) {
     let workers = std::thread::available_parallelism().map_or(1, |c| c.get());
     let (tx, rx) = mpsc::channel::<Job>();
     let rx = Mutex::new(rx);
@@ -339,8 +346,18 @@ fn walk_and_check(opts: &Options, checker: &Checker, indexer: Option<&Indexer>) 
                         let Ok(job) = next else { break local };
                         // A panic in the engine costs one file, not the run; the panic hook has
                         // already printed its message.
-                        let r = catch_unwind(AssertUnwindSafe(|| check_one(&job, opts, checker, indexer)))
+                        let mut r = catch_unwind(AssertUnwindSafe(|| check_one(&job, opts, checker, indexer)))
                             .unwrap_or(FileResult::Crashed);
+                        if let Some(index) = index {
+                            let facts = match &mut r {
+                                FileResult::Checked { facts, .. } => facts.take(),
+                                FileResult::Indexed(f) => f.take(),
+                                _ => None,
+                            };
+                            if let Some(f) = facts {
+                                index.lock().unwrap_or_else(PoisonError::into_inner).add(&job, Some(f));
+                            }
+                        }
                         local.push((job, r));
                     }
                 })
@@ -408,8 +425,10 @@ pub fn run(opts: &Options, checker: &Checker) -> Outcome {
 
 /// Runs `check` as configured; with an indexer and `opts.cross_file`, also the cross-file rules.
 pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>) -> Outcome {
-    let (collected, results) = walk_and_check(opts, checker, indexer);
-    let mut index = super::cross::Index::default();
+    let index = Mutex::new(super::cross::Index::default());
+    let cross = opts.cross_file && indexer.is_some();
+    let (collected, results) = walk_and_check(opts, checker, indexer, cross.then_some(&index));
+    let mut index = index.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut errors = collected.errors;
     let mut report = Report { skipped: collected.skipped, ..Report::default() };
     if opts.fix {
@@ -417,8 +436,7 @@ pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>)
     }
     for (job, result) in results {
         match result {
-            FileResult::Checked { text, mut diagnostics, fixes_applied, write_error, facts } => {
-                index.add(&job, facts);
+            FileResult::Checked { text, mut diagnostics, fixes_applied, write_error, facts: _ } => {
                 report.files_checked += 1;
                 if let Some(n) = report.fixes_applied.as_mut() {
                     *n += fixes_applied;
@@ -429,13 +447,13 @@ pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>)
                     report.files.push(FileReport { path: job.display.clone(), text, diagnostics });
                 }
             }
-            FileResult::Indexed(facts) => index.add(&job, Some(facts)),
+            FileResult::Indexed(_) => {}
             FileResult::Skipped(reason) => report.skipped.push(Skipped { path: job.display.clone(), reason }),
             FileResult::Crashed => errors.push(format!("internal error while checking {}", job.display)),
         }
     }
 
-    if opts.cross_file && indexer.is_some() {
+    if cross {
         index.apply(&mut report);
     }
     if let Some(git_ref) = &opts.changed {

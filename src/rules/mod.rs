@@ -93,22 +93,33 @@ pub(crate) fn fix(title: impl Into<String>, span: Span, new_text: impl Into<Stri
 /// The closest candidate to `word` (case-insensitive edit distance), for "did you mean".
 pub(crate) fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let w = word.to_ascii_lowercase();
+    let wn = w.chars().count();
+    let limit = match wn {
+        0..=3 => 1,
+        4..=7 => 2,
+        _ => 3,
+    };
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
+        // Neither test can pass when the lengths differ by more than the limit and the shorter is
+        // under 0.6 of the longer (Jaro-Winkler stays below 0.92 then): skip the costly part, which
+        // matters when a reference is checked against the ten thousand names of a big workspace.
+        let cn = c.chars().count();
+        let (lo, hi) = (wn.min(cn), wn.max(cn));
+        if hi - lo > limit && (lo as f64) < 0.6 * hi as f64 {
+            continue;
+        }
         let cl = c.to_ascii_lowercase();
         if cl == w {
             return Some(c);
         }
         let d = strsim::levenshtein(&w, &cl);
-        let limit = match w.chars().count() {
-            0..=3 => 1,
-            4..=7 => 2,
-            _ => 3,
-        };
         let score = strsim::jaro_winkler(&w, &cl);
         if d <= limit || score >= 0.92 {
             let s = score - d as f64 * 0.01;
-            if best.is_none_or(|(b, _)| s > b) {
+            // Ties go to the first name in sorted order, so the answer does not depend on the
+            // order the candidates come in.
+            if best.is_none_or(|(b, bc)| s > b || (s == b && c < bc)) {
                 best = Some((s, c));
             }
         }

@@ -167,11 +167,15 @@ fn reference(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, r: &R
     }
     match r.kind {
         SymbolKind::Agent => {
-            let names: Vec<&str> = ws
-                .names(&facts.root, d, SymbolKind::Agent)
-                .chain(builtins::agents(d).iter().map(String::as_str))
-                .collect();
-            let hint = if r.pattern { None } else { crate::rules::did_you_mean(&r.name, names.iter().copied()) };
+            let hint = if r.pattern {
+                None
+            } else {
+                ws.hint(&facts.root, d, SymbolKind::Agent, &r.name, || {
+                    let names = ws.names(&facts.root, d, SymbolKind::Agent);
+                    let names = names.chain(builtins::agents(d).iter().map(String::as_str));
+                    crate::rules::did_you_mean(&r.name, names).map(str::to_string)
+                })
+            };
             let what = if r.pattern {
                 format!("the pattern `{}` in `{}` matches no {}", r.name, r.key, d.noun())
             } else {
@@ -187,8 +191,10 @@ fn reference(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, r: &R
             );
         }
         SymbolKind::Skill => {
-            let names: Vec<&str> = ws.names(&facts.root, d, SymbolKind::Skill).collect();
-            let hint = crate::rules::did_you_mean(&r.name, names.iter().copied())
+            let hint = ws
+                .hint(&facts.root, d, SymbolKind::Skill, &r.name, || {
+                    crate::rules::did_you_mean(&r.name, ws.names(&facts.root, d, SymbolKind::Skill)).map(str::to_string)
+                })
                 .map_or(String::new(), |h| format!("; did you mean `{h}`?"));
             o.emit(
                 RuleCode::UnknownSkill,

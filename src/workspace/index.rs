@@ -5,7 +5,7 @@
 //! the files of that root that refer to servers or agent patterns).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Span;
 use crate::dialect::Dialect;
@@ -40,7 +40,12 @@ pub struct Workspace {
     refs: HashMap<RefKey, Vec<FileKey>>,
     configs: HashMap<Arc<str>, Vec<FileKey>>,
     dirty: BTreeSet<FileKey>,
+    /// Did-you-mean suggestions already computed since the last change: an edit that breaks the
+    /// references of many files asks the same question once per file, over every name of the root.
+    hints: Mutex<HashMap<HintKey, Option<String>>>,
 }
+
+type HintKey = (Arc<str>, Dialect, SymbolKind, String);
 
 fn push_unique(v: &mut Vec<FileKey>, k: &FileKey) {
     if !v.contains(k) {
@@ -107,6 +112,7 @@ impl Workspace {
     pub fn upsert(&mut self, key: &str, facts: FileFacts) -> Vec<FileKey> {
         let key: FileKey = self.files.get_key_value(key).map_or_else(|| key.into(), |(k, _)| k.clone());
         let old = self.unindex(&key);
+        self.forget_hints();
         let affected = self.affected_by(&key, old.as_ref(), Some(&facts));
         self.index(&key, &facts);
         self.files.insert(key, facts);
@@ -114,16 +120,57 @@ impl Workspace {
         affected
     }
 
+    /// Adds a file while building a whole index at once (the command line's run): the same as
+    /// [`Workspace::upsert`] for a new file, without working out which other files it affects
+    /// and without marking any dirty, as every file is checked once the index is complete.
+    pub fn load(&mut self, key: &str, facts: FileFacts) {
+        if self.files.contains_key(key) {
+            self.upsert(key, facts);
+            return;
+        }
+        let key: FileKey = key.into();
+        self.forget_hints();
+        self.index(&key, &facts);
+        self.files.insert(key, facts);
+    }
+
     /// Forgets a file. Returns the files whose findings may have changed (not the removed one).
     pub fn remove(&mut self, key: &str) -> Vec<FileKey> {
         let Some(key) = self.files.get_key_value(key).map(|(k, _)| k.clone()) else { return Vec::new() };
         let old = self.unindex(&key);
+        self.forget_hints();
         self.files.remove(&key);
         let mut affected = self.affected_by(&key, old.as_ref(), None);
         affected.retain(|k| *k != key);
         self.dirty.remove(&key);
         self.dirty.extend(affected.iter().cloned());
         affected
+    }
+
+    fn forget_hints(&mut self) {
+        let hints = self.hints.get_mut().unwrap_or_else(|e| e.into_inner());
+        if !hints.is_empty() {
+            hints.clear();
+        }
+    }
+
+    /// The suggestion for an unknown `name` of `kind` under `root`: `compute`'s answer, computed
+    /// once until the index next changes.
+    pub fn hint(
+        &self,
+        root: &str,
+        dialect: Dialect,
+        kind: SymbolKind,
+        name: &str,
+        compute: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
+        let key: HintKey = (Arc::from(root), dialect, kind, name.to_string());
+        if let Some(h) = self.hints.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return h.clone();
+        }
+        let h = compute();
+        self.hints.lock().unwrap_or_else(|e| e.into_inner()).insert(key, h.clone());
+        h
     }
 
     /// The files marked dirty since the last call, sorted.
