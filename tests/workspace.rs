@@ -123,6 +123,12 @@ fn sarif_has_related_locations_and_cross_file_rules_can_be_skipped() {
     assert_eq!(rel["region"]["startLine"], 2);
     assert_eq!(rel["region"]["startColumn"], 7);
 
+    // The text output names the other file at its line and column, as SARIF does.
+    let o = agentls(&dir, &["check", ".", "--no-color"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("= note: `helper` is also defined here: .claude/agents/team/helper-copy.md:2:7"), "{text}");
+    assert!(text.contains("= note: MCP configuration read: .factory/mcp.json"), "{text}");
+
     let v = json(&dir, &["check", ".", "--format", "json", "--no-cross-file"]);
     assert!(cross(&dir, &v).is_empty());
     assert_eq!(v["files_checked"], 12);

@@ -10,7 +10,7 @@ pub(crate) mod kinds;
 mod links;
 mod model;
 mod portability;
-mod suppress;
+pub mod suppress;
 mod syntax;
 pub(crate) mod tools;
 pub mod workspace;

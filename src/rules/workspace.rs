@@ -67,6 +67,9 @@ pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
     for r in &facts.references {
         reference(ws, &key, facts, d, r, &mut o);
     }
+    if !facts.suppressions.is_empty() {
+        o.out.retain(|x| !facts.suppressions.hides(x));
+    }
     o.out.sort_by_key(|x| (x.span.start, x.span.end, x.code));
     o.out
 }
@@ -309,6 +312,20 @@ mod tests {
         );
         let cfg = found(&ws, &files, ".mcp.json");
         assert_eq!(cfg[0].0, "mcp-config-invalid");
+    }
+
+    #[test]
+    fn suppression_comments_apply_to_cross_file_findings() {
+        let files = [
+            (".claude/agents/a.md", "---\nname: a\ndescription: d\n# agentls-disable-next-line unknown-agent\ntools: Agent(ghost)\nskills: nope\n---\nB\n"),
+            (".claude/agents/b.md", "---\nname: b\ndescription: d\ntools: Agent(ghost)\n---\n<!-- agentls-disable unknown-agent -->\n"),
+            (".claude/agents/c.md", "---\nname: c\ndescription: d\ntools: Agent(ghost)\n---\n<!-- agentls-disable unknown-skill -->\n"),
+        ];
+        let ws = ws(&files);
+        let codes = |k: &str| found(&ws, &files, k).into_iter().map(|x| x.0).collect::<Vec<_>>();
+        assert_eq!(codes(".claude/agents/a.md"), ["unknown-skill"], "the next line only");
+        assert!(codes(".claude/agents/b.md").is_empty(), "the whole file");
+        assert_eq!(codes(".claude/agents/c.md"), ["unknown-agent"], "another rule's comment");
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct FileFacts {
     pub config: Option<McpConfig>,
     /// The severities the file's policy sets.
     pub policy: Arc<EffectivePolicy>,
+    /// The file's `agentls-disable` comments, which cross-file findings obey too.
+    pub suppressions: crate::rules::suppress::Suppressions,
 }
 
 impl FileFacts {
@@ -75,6 +77,7 @@ impl FileFacts {
             servers: Vec::new(),
             config: None,
             policy,
+            suppressions: Default::default(),
         }
     }
 }
@@ -98,6 +101,12 @@ fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Entry> {
 /// The facts of an agent, skill or command file, from its analysis. `path` is the file's path
 /// (relative or absolute; only its components are read).
 pub fn extract(a: &Analysis, path: &Path) -> FileFacts {
+    let mut f = extract_names(a, path);
+    f.suppressions = crate::rules::suppress::Suppressions::parse(a.text);
+    f
+}
+
+fn extract_names(a: &Analysis, path: &Path) -> FileFacts {
     let policy = a.policy.clone();
     let fm = a.parsed.frontmatter.as_ref();
     let anchor = fm.map_or(0..0, |f| f.open.clone());

@@ -65,7 +65,7 @@ pub fn render(report: &Report, opts: &Options, out: &mut String) {
         }
         let index = LineIndex::new(&file.text);
         for d in shown {
-            render_diagnostic(file, &index, d, &p, out);
+            render_diagnostic(report, file, &index, d, &p, out);
         }
     }
     render_summary(report, &p, out);
@@ -75,7 +75,14 @@ pub fn render(report: &Report, opts: &Options, out: &mut String) {
     }
 }
 
-fn render_diagnostic(file: &FileReport, index: &LineIndex, d: &Diagnostic, p: &Painter, out: &mut String) {
+fn render_diagnostic(
+    report: &Report,
+    file: &FileReport,
+    index: &LineIndex,
+    d: &Diagnostic,
+    p: &Painter,
+    out: &mut String,
+) {
     let text = file.text.as_str();
     let start = clamp_to_char(text, d.span.start);
     let end = clamp_to_char(text, d.span.end.max(start));
@@ -111,6 +118,23 @@ fn render_diagnostic(file: &FileReport, index: &LineIndex, d: &Diagnostic, p: &P
         let _ = writeln!(out, "{pad} {bar}");
         for fix in &d.fixes {
             let _ = writeln!(out, "{pad} {} help: {}", p.paint(GUTTER, "="), sanitize(&fix.title));
+        }
+    }
+    // The other files a cross-file finding involves, each as path:line:column (a whole-file
+    // mention, such as an MCP configuration that was read, as the path alone).
+    if !d.related.is_empty() {
+        if d.fixes.is_empty() {
+            let _ = writeln!(out, "{pad} {bar}");
+        }
+        for r in &d.related {
+            let place = match report.text_of(&r.path) {
+                Some(t) if r.span != (0..0) => {
+                    let (l, c) = crate::text::line_column_1based(t, r.span.start);
+                    format!("{}:{l}:{c}", r.path)
+                }
+                _ => r.path.clone(),
+            };
+            let _ = writeln!(out, "{pad} {} note: {}: {place}", p.paint(GUTTER, "="), sanitize(&r.message));
         }
     }
     out.push('\n');
