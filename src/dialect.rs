@@ -200,13 +200,7 @@ pub fn detect_by_path(path: &Path) -> Option<Detected> {
     // Skills: `<product dir>/skills/[...]/<name>/SKILL.md`, in any ancestor (nested projects and
     // Factory's nested skill folders count).
     if name == "SKILL.md" && n >= 3 {
-        let found_skill = comps[..n - 1].windows(2).rev().find_map(|w| match (w[0], w[1]) {
-            (".claude", "skills") => Some(Dialect::Claude),
-            (".github", "skills") | (".copilot", "skills") => Some(Dialect::Copilot),
-            (".factory", "skills") | (".agent", "skills") => Some(Dialect::Factory),
-            (".opencode", "skill" | "skills") | (".agents", "skills") => Some(Dialect::Opencode),
-            _ => None,
-        });
+        let found_skill = comps[..n - 1].windows(2).rev().find_map(|w| skills_folder(w[0], w[1]));
         if let Some(d) = found_skill {
             return found(d, FileKind::Skill);
         }
@@ -270,6 +264,18 @@ pub fn detect_by_content(text: &str) -> Option<Detected> {
 /// Path first, then content.
 pub fn detect(path: Option<&Path>, text: &str) -> Option<Detected> {
     path.and_then(detect_by_path).or_else(|| detect_by_content(text))
+}
+
+/// The dialect whose loader reads skills from `<product>/<folder>/` (`.claude/skills`, ...): the
+/// one table both the file-kind detection and the workspace index use.
+pub fn skills_folder(product: &str, folder: &str) -> Option<Dialect> {
+    match (product, folder) {
+        (".claude", "skills") => Some(Dialect::Claude),
+        (".github", "skills") | (".copilot", "skills") => Some(Dialect::Copilot),
+        (".factory", "skills") | (".agent", "skills") => Some(Dialect::Factory),
+        (".opencode", "skill" | "skills") | (".agents", "skills") => Some(Dialect::Opencode),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

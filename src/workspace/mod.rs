@@ -68,23 +68,18 @@ fn prefix(path: &Path, i: usize) -> String {
     out.to_string_lossy().replace('\\', "/")
 }
 
-/// A skill file, `<root>/<.claude|.github|.factory|.opencode>/skills/<name>/SKILL.md` (OpenCode
-/// also `skill/`): its dialect, the skill's name (its folder) and the project root. The coordinator's
-/// `FileKind::Skill` detection in `dialect` is the authority; this mirrors it for the index.
+/// A skill file, `<root>/<product>/skills/[<group>/...]<name>/SKILL.md` for every product folder
+/// [`crate::dialect::skills_folder`] knows (the same table as the file-kind detection, nested skill
+/// folders included): its dialect, the skill's name (its folder) and the project root.
 pub fn skill_name_from_path(path: &Path) -> Option<(Dialect, String, String)> {
     let c = components(path);
     let n = c.len();
     if n < 4 || c[n - 1] != "SKILL.md" {
         return None;
     }
-    let dialect = match (c[n - 4], c[n - 3]) {
-        (".claude", "skills") => Dialect::Claude,
-        (".github", "skills") => Dialect::Copilot,
-        (".factory", "skills") => Dialect::Factory,
-        (".opencode", "skill" | "skills") => Dialect::Opencode,
-        _ => return None,
-    };
-    Some((dialect, c[n - 2].to_string(), prefix(path, n - 4)))
+    // The last product folder above the skill's own folder (nested projects: the innermost).
+    let (i, dialect) = (0..n - 3).rev().find_map(|i| crate::dialect::skills_folder(c[i], c[i + 1]).map(|d| (i, d)))?;
+    Some((dialect, c[n - 2].to_string(), prefix(path, i)))
 }
 
 /// A command file: Claude `.claude/commands/**/*.md`, Factory `.factory/commands/*.md`, OpenCode
@@ -158,6 +153,12 @@ mod tests {
         );
         assert_eq!(skill_name_from_path(p(".opencode/skill/x/SKILL.md")).map(|s| s.1), Some("x".into()));
         assert_eq!(skill_name_from_path(p("r/.claude/skills/SKILL.md")), None);
+        assert_eq!(
+            skill_name_from_path(p("r/.factory/skills/team/pdf/SKILL.md")),
+            Some((Dialect::Factory, "pdf".into(), "r".into()))
+        );
+        assert_eq!(skill_name_from_path(p(".agents/skills/x/SKILL.md")).map(|s| s.0), Some(Dialect::Opencode));
+        assert_eq!(skill_name_from_path(p("r/.copilot/skills/x/SKILL.md")).map(|s| s.0), Some(Dialect::Copilot));
         assert_eq!(
             command_name_from_path(p("r/.opencode/commands/a/b.md")),
             Some((Dialect::Opencode, "a/b".into(), "r".into()))
