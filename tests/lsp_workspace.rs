@@ -213,7 +213,7 @@ fn indexes_with_progress_and_finds_cross_file_problems_at_their_ranges() {
     assert!(report["value"]["message"].as_str().unwrap().ends_with("files"), "{report}");
     let reg = ws.c.wait_server_request("client/registerCapability");
     let globs = reg.to_string();
-    for g in ["**/.mcp.json", "**/.factory/droids/*.md", "**/.claude/skills/*/SKILL.md", "**/opencode.json"] {
+    for g in ["**/.mcp.json", "**/.factory/droids/*.md", "**/.claude/skills/**/SKILL.md", "**/opencode.json"] {
         assert!(globs.contains(g), "{g} watched: {globs}");
     }
 

@@ -36,22 +36,23 @@ pub const WATCH_INDEX_ID: &str = "agentls-watch-index";
 
 /// Globs of every file kind the index reads (agent files of each product, skills, commands and
 /// MCP configuration files), for `workspace/didChangeWatchedFiles`.
-pub const WATCH_GLOBS: [&str; 20] = [
+pub const WATCH_GLOBS: [&str; 21] = [
     "**/.claude/agents/**/*.md",
-    "**/.claude/skills/*/SKILL.md",
+    "**/.claude/skills/**/SKILL.md",
     "**/.claude/commands/**/*.md",
     "**/.claude/settings.json",
     "**/.claude/settings.local.json",
     "**/.factory/droids/*.md",
-    "**/.factory/skills/*/SKILL.md",
+    "**/.factory/skills/**/SKILL.md",
     "**/.factory/commands/*.md",
     "**/.factory/mcp.json",
     "**/.github/agents/*.md",
-    "**/.github/skills/*/SKILL.md",
+    "**/.github/skills/**/SKILL.md",
     "**/*.prompt.md",
     "**/*.chatmode.md",
     "**/.opencode/{agent,agents}/**/*.md",
-    "**/.opencode/{skill,skills}/*/SKILL.md",
+    "**/.opencode/{skill,skills}/**/SKILL.md",
+    "**/{.copilot,.agent,.agents}/skills/**/SKILL.md",
     "**/.opencode/{command,commands}/**/*.md",
     "**/.mcp.json",
     "**/.vscode/mcp.json",
