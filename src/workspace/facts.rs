@@ -62,6 +62,9 @@ pub struct FileFacts {
     pub config: Option<McpConfig>,
     /// The severities the file's policy sets.
     pub policy: Arc<EffectivePolicy>,
+    /// For a file of the user scope (read-only, never reported on): how messages name it
+    /// (`~/.claude/agents/x.md`). Its `root` is then [`super::USER_ROOT`].
+    pub user: Option<Arc<str>>,
 }
 
 impl FileFacts {
@@ -75,6 +78,7 @@ impl FileFacts {
             servers: Vec::new(),
             config: None,
             policy,
+            user: None,
         }
     }
 }
