@@ -1,5 +1,6 @@
 //! The engine's entry points for its callers (the command line and the server): check a file,
-//! fix a file, warm the engine up. It sits above the rules and the fixer; nothing below imports it.
+//! fix a file, warm the engine up, list the user scope's files. It sits above the rules and the
+//! fixer; nothing below imports it.
 
 use std::path::Path;
 
@@ -72,4 +73,33 @@ pub fn check_indexed(
     let diagnostics = crate::rules::run_with(&a, Some(&Disk));
     let facts = crate::workspace::extract(&a, key);
     (diagnostics, facts)
+}
+
+/// How deep [`user_files`] follows subfolders (and folder links) of a recursive user folder.
+const USER_DEPTH: usize = 8;
+
+/// The agent files of the user scope's folders that exist, with the folder each belongs to,
+/// sorted by path. A folder that is missing or unreadable contributes nothing.
+pub fn user_files(scope: &crate::workspace::UserScope) -> Vec<(std::path::PathBuf, &crate::workspace::UserFolder)> {
+    fn walk(dir: &Path, depth: usize, recursive: bool, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                if recursive && depth < USER_DEPTH {
+                    walk(&path, depth + 1, recursive, out);
+                }
+            } else if path.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for folder in &scope.folders {
+        let mut found = Vec::new();
+        walk(&folder.dir, 0, folder.recursive, &mut found);
+        out.extend(found.into_iter().filter(|p| folder.holds(p)).map(|p| (p, folder)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }

@@ -53,13 +53,17 @@ fn caps() -> Value {
 impl Ws {
     /// Writes the files, starts a server on the folder and waits until indexing ended.
     fn new() -> Ws {
+        Ws::with_caps(caps())
+    }
+
+    fn with_caps(caps: Value) -> Ws {
         let dir = tempfile::tempdir().unwrap();
         let ws_dir = dir.path().join("ws");
         for (rel, text) in files() {
             write(&ws_dir.join(rel), text);
         }
         let mut c = Client::spawn();
-        c.initialize(caps(), Value::Null, Some(&ws_dir));
+        c.initialize(caps, Value::Null, Some(&ws_dir));
         c.wait_notification_where("$/progress", |p| p["value"]["kind"] == "end");
         Ws { dir, c }
     }
@@ -366,6 +370,33 @@ fn definition_references_and_rename() {
     let after = ws.diags_where(".claude/agents/lead.md", &lead_now2, |v| v.len() == 4);
     assert!(after.contains(&("unknown-skill".into(), "pdff".into())), "{after:?}");
     assert!(!after.iter().any(|(_, t)| t == "docs"), "{after:?}");
+    ws.c.shutdown_and_exit();
+}
+
+/// Neovim 0.11 lists `resourceOperations` without `documentChanges`: resource operations only exist
+/// in `documentChanges`, so the server sends them there (the spec falls back to `changes` only when
+/// a client has neither). Without a `rename` operation, a rename that must move a file is refused.
+#[test]
+fn resource_operations_alone_are_enough_to_rename_files() {
+    let mut nvim = caps();
+    nvim["workspace"]["workspaceEdit"] = json!({"resourceOperations": ["rename", "create", "delete"]});
+    let mut ws = Ws::with_caps(nvim);
+    let lead_uri = ws.uri(".claude/agents/lead.md");
+    let mut p = json!({"textDocument": {"uri": lead_uri}, "position": pos_of(LEAD, "pdf", 0), "newName": "docs"});
+    let edit = ws.c.request("textDocument/rename", p.clone()).unwrap();
+    let ops = edit["documentChanges"].as_array().expect("documentChanges");
+    let renames: Vec<&Value> = ops.iter().filter(|o| o["kind"] == "rename").collect();
+    assert_eq!(renames.len(), 1, "{edit}");
+    assert!(renames[0]["newUri"].as_str().unwrap().ends_with("/.claude/skills/docs"), "{edit}");
+    assert!(edit.get("changes").is_none_or(Value::is_null), "{edit}");
+    ws.c.shutdown_and_exit();
+
+    let mut no_rename = caps();
+    no_rename["workspace"]["workspaceEdit"] = json!({"resourceOperations": ["create"]});
+    let mut ws = Ws::with_caps(no_rename);
+    p["textDocument"]["uri"] = json!(ws.uri(".claude/agents/lead.md"));
+    let err = ws.c.request("textDocument/rename", p).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("cannot rename files"), "{err}");
     ws.c.shutdown_and_exit();
 }
 

@@ -1,6 +1,7 @@
 //! Cross-file rules end to end through the built binary, on `tests/fixtures/workspace` (agents of
 //! every dialect, a skill, an MCP configuration of every product): each finding at its exact place
-//! with the other files involved, JSON and SARIF, `--no-cross-file` and `--changed`.
+//! with the other files involved, JSON and SARIF, `--no-cross-file`, `--changed` and `--user-scope`
+//! (with `HOME` pointed at a temporary folder).
 
 mod support;
 
@@ -8,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use support::run_agentls as agentls;
 
-const CROSS: [&str; 7] = [
+const CROSS: [&str; 8] = [
     "duplicate-agent-name",
     "shadows-builtin-agent",
+    "shadows-user-agent",
     "unknown-agent",
     "unknown-skill",
     "unknown-mcp-server",
@@ -169,4 +171,77 @@ fn changed_reports_only_changed_files_but_resolves_against_the_tree() {
     assert_eq!(all.len(), 3);
     let o = agentls(root, &["check", ".", "--changed", "no-such-ref"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn user_scope_resolves_and_shadows_but_is_never_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, root) = (tmp.path().join("home"), tmp.path().join("proj"));
+    let write = |p: PathBuf, text: &str| {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        home.join(".claude/agents/reviewer.md"),
+        "---\nname: reviewer\ndescription: d\ntools: Agent(nobody)\n---\nB\n",
+    );
+    write(home.join(".claude/agents/team/helper.md"), "---\nname: helper\ndescription: d\n---\nB\n");
+    write(home.join(".factory/droids/triage.md"), "---\nname: triage\ndescription: d\n---\nB\n");
+    write(home.join(".config/opencode/agents/rev.md"), "---\ndescription: d\n---\nB\n");
+    write(root.join(".claude/agents/reviewer.md"), "---\nname: reviewer\ndescription: d\n---\nBody.\n");
+    write(root.join(".claude/agents/lead.md"), "---\nname: lead\ndescription: d\ntools: Agent(helper)\n---\nBody.\n");
+    write(root.join(".factory/droids/triage.md"), "---\nname: triage\ndescription: d\n---\nBody.\n");
+    write(root.join(".opencode/agents/rev.md"), "---\ndescription: d\n---\nBody.\n");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", ".", "--format", "json"];
+        args.extend(extra);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_agentls"))
+            .args(&args)
+            .current_dir(&root)
+            .env("HOME", &home)
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let user = |rel: &str| home.join(rel).to_string_lossy().into_owned();
+
+    let v = run(&["--user-scope"]);
+    let found = cross(&root, &v);
+    let expected = vec![
+        row(
+            ".claude/agents/reviewer.md",
+            "shadows-user-agent",
+            "warning",
+            "reviewer",
+            &[&user(".claude/agents/reviewer.md")],
+        ),
+        row(
+            ".factory/droids/triage.md",
+            "shadows-user-agent",
+            "warning",
+            "triage",
+            &[&user(".factory/droids/triage.md")],
+        ),
+        row(
+            ".opencode/agents/rev.md",
+            "shadows-user-agent",
+            "warning",
+            "---",
+            &[&user(".config/opencode/agents/rev.md")],
+        ),
+    ];
+    assert_eq!(found, expected, "`helper` resolves to the user's agent; the user's `nobody` is not reported");
+    let paths: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert!(!paths.iter().any(|p| p.contains("home")), "nothing reported for the user's files: {paths:?}");
+    assert_eq!(v["files_checked"], 4, "the user's files are not counted");
+    let shadow = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "shadows-user-agent").unwrap();
+    assert!(shadow["message"].as_str().unwrap().contains("(~/.claude/agents/reviewer.md)"), "{shadow}");
+
+    // Off by default: no shadowing, `helper` is unknown, and the message says the user scope was not read.
+    let v = run(&[]);
+    let found = cross(&root, &v);
+    assert_eq!(found, vec![row(".claude/agents/lead.md", "unknown-agent", "warning", "helper", &[])]);
+    let msg = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-agent").unwrap();
+    assert!(msg["message"].as_str().unwrap().contains("user-level agents are not read"), "{msg}");
 }

@@ -39,6 +39,9 @@ pub struct Options {
     /// Report only on files changed against this git ref (`git diff --name-only` plus untracked
     /// files); references still resolve against the whole tree.
     pub changed: Option<String>,
+    /// With `cross_file`: also read the user-level agent folders (`workspace::user`) as a
+    /// read-only layer, never reported on.
+    pub user_scope: bool,
 }
 
 /// The checker: `engine::check` in production, a fake in tests.
@@ -454,6 +457,12 @@ pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>)
     }
 
     if cross {
+        if opts.user_scope {
+            match crate::workspace::UserScope::from_env() {
+                Some(scope) => index.add_user_scope(&scope),
+                None => errors.push("--user-scope: $HOME is not set, no user-level agents were read".into()),
+            }
+        }
         index.apply(&mut report);
     }
     if let Some(git_ref) = &opts.changed {

@@ -1,6 +1,7 @@
 //! The cross-file half of `agentls check`: the files read for the index only (MCP configurations,
 //! skills), the workspace index built from every file's facts (extracted from the same parse as
-//! the per-file rules), the cross-file findings added to the report, and `--changed <ref>`.
+//! the per-file rules), the cross-file findings added to the report, `--changed <ref>`, and
+//! `--user-scope` (the user-level agent folders, read for the index only).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -42,6 +43,23 @@ impl Index {
             self.ws.load(&job.display, f);
             self.abs.insert(job.display.clone(), job.abs.clone());
         }
+    }
+
+    /// Adds the user scope's agent files, keyed by their absolute paths (so related locations
+    /// name them in full), except those already checked as project files.
+    pub fn add_user_scope(&mut self, scope: &workspace::UserScope) {
+        let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let checked: HashSet<PathBuf> = self.abs.values().map(|p| canon(p)).collect();
+        for (path, folder) in crate::engine::user_files(scope) {
+            if checked.contains(&canon(&path)) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let key = path.to_string_lossy().into_owned();
+            self.ws.upsert(&key, scope.facts(folder, &path, &text));
+            self.abs.insert(key, path);
+        }
+        self.ws.set_user_scope(true);
     }
 
     fn text(&self, path: &str) -> String {

@@ -101,6 +101,11 @@ struct CheckArgs {
     /// Skip the cross-file rules (duplicate names, unknown agents, skills and MCP servers).
     #[arg(long)]
     no_cross_file: bool,
+    /// Also read your user-level agents (~/.claude/agents, ~/.factory/droids, ~/.copilot/agents,
+    /// ~/.config/opencode/agent(s)) for the cross-file rules: references to them resolve, and a
+    /// project agent of the same name is reported. They are never reported on themselves.
+    #[arg(long, conflicts_with = "no_cross_file")]
+    user_scope: bool,
     /// Print, per file, what each product that reads it (or could be given it) will load, instead
     /// of the diagnostics (`--format json` for CI).
     #[arg(long)]
@@ -211,6 +216,7 @@ fn run_check(args: CheckArgs) -> i32 {
         hide_hints: matches!(args.format, Format::Text | Format::Github) && !args.hints,
         cross_file: !args.no_cross_file,
         changed: args.changed,
+        user_scope: args.user_scope,
     };
     if args.show_files {
         return show_files(&opts);

@@ -1,7 +1,8 @@
 //! Navigation across files over the workspace index: what the name under the cursor denotes
 //! (an agent, skill or MCP server, used or defined), where it is defined, every use of it, the
 //! edits that rename an agent or skill everywhere (its `name`, the file or folder name where the
-//! dialect ties them, every reference), and workspace symbols. LSP-free: byte spans and index
+//! dialect ties them, every reference), and workspace symbols. The user scope is read-only: uses
+//! go to its files, but a name defined there is never renamed. LSP-free: byte spans and index
 //! keys (file paths) in and out; `lsp` converts them.
 
 use std::path::{Path, PathBuf};
@@ -96,7 +97,7 @@ pub fn declarations(ws: &Workspace, t: &Target) -> Vec<(FileKey, Span)> {
                 }
             }
         } else {
-            out.extend(ws.definitions(&t.root, d, t.kind, &t.name));
+            out.extend(ws.visible_definitions(&t.root, d, t.kind, &t.name));
         }
     }
     sort_dedup(&mut out);
@@ -121,11 +122,22 @@ pub fn references(ws: &Workspace, t: &Target, include_declaration: bool) -> Vec<
     out
 }
 
+/// Why a name defined in the user scope is not renamed.
+fn user_scope_refusal(name: &str, shown: &str) -> String {
+    format!(
+        "`{name}` is defined in your user-level folder ({shown}); agentls does not edit the user scope, \
+         which every project on this machine shares"
+    )
+}
+
 /// What renaming the name at the cursor would rename, or why it cannot be renamed.
 pub fn prepare_rename(ws: &Workspace, key: &str, offset: usize, text: &str) -> Result<Hit, String> {
     let hit = at(ws, key, offset).ok_or("no agent or skill name here")?;
     if !matches!(hit.target.kind, SymbolKind::Agent | SymbolKind::Skill) {
         return Err(format!("only agents and skills can be renamed, not {}s", hit.target.kind.noun()));
+    }
+    if let Some(shown) = ws.file(key).and_then(|f| f.user.clone()) {
+        return Err(user_scope_refusal(&hit.target.name, &shown));
     }
     if let Some(r) = &hit.reference {
         if r.pattern {
@@ -133,7 +145,12 @@ pub fn prepare_rename(ws: &Workspace, key: &str, offset: usize, text: &str) -> R
         }
         let k = ws.key(key).ok_or("not indexed")?;
         match ws.resolve(&k, r) {
-            Resolution::Defined(_) => {}
+            Resolution::Defined(v) => {
+                let user = v.iter().find_map(|(k, _)| ws.file(k).and_then(|f| f.user.clone()));
+                if let Some(shown) = user {
+                    return Err(user_scope_refusal(&r.name, &shown));
+                }
+            }
             Resolution::Builtin => return Err(format!("`{}` is built in and cannot be renamed", r.name)),
             _ => return Err(format!("`{}` is not defined in this project", r.name)),
         }
@@ -337,5 +354,31 @@ mod tests {
         assert_eq!(plan.edits.len(), 2);
         assert_eq!(plan.moves, [(PathBuf::from("/r/.claude/skills/pdf"), PathBuf::from("/r/.claude/skills/docs"))]);
         assert_eq!(workspace_symbols(&w, "hlp", 10).len(), 1);
+    }
+
+    #[test]
+    fn the_user_scope_is_a_target_but_never_renamed() {
+        let scope = crate::workspace::UserScope::new(Path::new("/h"), None);
+        let a = "---\nname: lead\ndescription: d\ntools: Agent(rev)\n---\nB\n";
+        let u = "---\nname: rev\ndescription: d\n---\nB\n";
+        let mut w = ws(&[("/p/.claude/agents/a.md", a)]);
+        let up = Path::new("/h/.claude/agents/rev.md");
+        let folder = scope.folder_of(up).unwrap();
+        let settings = Settings { dialect_override: Some(folder.dialect), ..Settings::default() };
+        w.upsert(
+            "/h/.claude/agents/rev.md",
+            scope.into_layer(crate::workspace::extract(&analyze(u, Some(up), &settings), up), folder, up),
+        );
+        let at_rev = a.find("rev").unwrap() + 1;
+        let def = definition(&w, "/p/.claude/agents/a.md", at_rev);
+        assert_eq!(def, [(FileKey::from("/h/.claude/agents/rev.md"), 10..13)]);
+        let hit = at(&w, "/p/.claude/agents/a.md", at_rev).unwrap();
+        assert_eq!(references(&w, &hit.target, true).len(), 2, "the use and the user's definition");
+        let texts: HashMap<&str, &str> =
+            [("/p/.claude/agents/a.md", a), ("/h/.claude/agents/rev.md", u)].into_iter().collect();
+        let text_of = |k: &str| texts.get(k).map(|s| s.to_string());
+        let err = rename(&w, "/p/.claude/agents/a.md", at_rev, "x", &text_of).unwrap_err();
+        assert!(err.contains("~/.claude/agents/rev.md") && err.contains("does not edit the user scope"), "{err}");
+        assert!(prepare_rename(&w, "/h/.claude/agents/rev.md", 11, u).is_err(), "nor from the user's file");
     }
 }

@@ -26,14 +26,14 @@ pub struct ClientFlags {
     pub snippets: bool,
     pub completion_deprecated_tag: bool,
     pub hierarchical_symbols: bool,
-    /// Workspace edits may create files (`documentChanges` with the `create` resource operation):
+    /// Workspace edits may create files (the `create` resource operation, in `documentChanges`):
     /// the "Port to ..." actions need it.
     pub create_files: bool,
     /// The client shows `$/progress` for tokens the server creates (`window.workDoneProgress`).
     pub work_done_progress: bool,
-    /// Workspace edits may use `documentChanges`.
+    /// Workspace edits may use `documentChanges` (announced, or implied by resource operations).
     pub document_changes: bool,
-    /// ... and `RenameFile` operations in them.
+    /// ... and `RenameFile` operations in them (the `rename` resource operation).
     pub rename_files: bool,
     /// The client sends `textDocument/prepareRename`.
     pub prepare_rename: bool,
@@ -53,6 +53,17 @@ impl ClientFlags {
             .pointer("/textDocument/completion/completionItem/tagSupport/valueSet")
             .and_then(Value::as_array)
             .is_some_and(|a| a.iter().any(|t| t.as_u64() == Some(1)));
+        // Resource operations only exist inside `documentChanges`, so a client that lists any
+        // accepts `documentChanges` even without `documentChanges: true`. The spec: "If a client
+        // neither supports `documentChanges` nor `workspace.workspaceEdit.resourceOperations` then
+        // only plain `TextEdit`s using the `changes` property are supported." Neovim 0.11 sends
+        // `resourceOperations: [rename, create, delete]` alone (vim/lsp/protocol.lua).
+        let resource_ops: Vec<&str> = v
+            .pointer("/workspace/workspaceEdit/resourceOperations")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let resource_op = |op: &str| resource_ops.contains(&op);
         ClientFlags {
             encoding: if offers_utf8 { Encoding::Utf8 } else { Encoding::Utf16 },
             pull_diagnostics: v.pointer("/textDocument/diagnostic").is_some_and(Value::is_object),
@@ -62,16 +73,10 @@ impl ClientFlags {
             snippets: flag("/textDocument/completion/completionItem/snippetSupport"),
             completion_deprecated_tag: deprecated_tag,
             hierarchical_symbols: flag("/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport"),
-            create_files: flag("/workspace/workspaceEdit/documentChanges")
-                && v.pointer("/workspace/workspaceEdit/resourceOperations")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| a.iter().any(|o| o.as_str() == Some("create"))),
+            create_files: resource_op("create"),
             work_done_progress: flag("/window/workDoneProgress"),
-            document_changes: flag("/workspace/workspaceEdit/documentChanges"),
-            rename_files: flag("/workspace/workspaceEdit/documentChanges")
-                && v.pointer("/workspace/workspaceEdit/resourceOperations")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| a.iter().any(|o| o.as_str() == Some("rename"))),
+            document_changes: flag("/workspace/workspaceEdit/documentChanges") || !resource_ops.is_empty(),
+            rename_files: resource_op("rename"),
             prepare_rename: flag("/textDocument/rename/prepareSupport"),
         }
     }
@@ -169,5 +174,21 @@ mod tests {
     fn pull_diagnostics_when_the_client_has_the_capability() {
         assert!(!flags(serde_json::json!({})).pull_diagnostics);
         assert!(flags(serde_json::json!({"textDocument": {"diagnostic": {}}})).pull_diagnostics);
+    }
+
+    #[test]
+    fn resource_operations_imply_document_changes() {
+        let none = flags(serde_json::json!({}));
+        assert!(!none.document_changes && !none.rename_files && !none.create_files);
+        // Neovim 0.11's default capabilities.
+        let nvim = flags(
+            serde_json::json!({"workspace": {"workspaceEdit": {"resourceOperations": ["rename", "create", "delete"]}}}),
+        );
+        assert!(nvim.document_changes && nvim.rename_files && nvim.create_files);
+        let versioned_only = flags(serde_json::json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}));
+        assert!(versioned_only.document_changes && !versioned_only.rename_files && !versioned_only.create_files);
+        let rename_only =
+            flags(serde_json::json!({"workspace": {"workspaceEdit": {"resourceOperations": ["rename"]}}}));
+        assert!(rename_only.rename_files && !rename_only.create_files);
     }
 }

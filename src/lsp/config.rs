@@ -7,6 +7,10 @@
 //! - `extraTools`: tool names to treat as known in every dialect.
 //! - `dialect`: force a dialect (`claude`, `factory`, `copilot`, `opencode`); `auto` or empty
 //!   means detect by path, then content.
+//! - `userScope` (default `false`): also read the user-level agent folders (`~/.claude/agents`,
+//!   `~/.factory/droids`, `~/.copilot/agents`, `~/.config/opencode/agent(s)`) as a read-only layer:
+//!   definitions for references and the `shadows-user-agent` finding, never reported on or edited
+//!   (`workspace::user`).
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +26,7 @@ pub struct Options {
     pub policy_path: Option<String>,
     pub extra_tools: Vec<String>,
     pub dialect: Option<String>,
+    pub user_scope: bool,
 }
 
 /// The resolved settings.
@@ -30,6 +35,7 @@ pub struct Config {
     pub policy_path: Option<PathBuf>,
     pub extra_tools: Vec<String>,
     pub dialect: Option<Dialect>,
+    pub user_scope: bool,
 }
 
 impl Options {
@@ -76,7 +82,7 @@ impl Options {
             }
         };
         let extra_tools = self.extra_tools.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
-        (Config { policy_path, extra_tools, dialect }, warnings)
+        (Config { policy_path, extra_tools, dialect, user_scope: self.user_scope }, warnings)
     }
 }
 
@@ -96,6 +102,10 @@ mod tests {
         assert_eq!(c.policy_path, Some(PathBuf::from("/ws/p.yaml")));
         assert_eq!(c.extra_tools, vec!["X".to_string()]);
         assert_eq!(c.dialect, Some(Dialect::Factory));
+        assert!(!c.user_scope, "off by default");
+        let on = Options::from_value(&json!({"userScope": true})).unwrap().unwrap();
+        assert!(on.resolve(None).0.user_scope);
+        assert!(Options::from_value(&json!({"userScope": "yes"})).is_err());
         assert_eq!(Options::from_value(&Value::Null).unwrap(), None);
         assert!(Options::from_value(&json!({"extraTools": "X"})).is_err());
     }

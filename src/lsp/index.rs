@@ -6,6 +6,10 @@
 //! diagnostics are published again: an open document's in full, a closed file's cross-file
 //! findings alone (cleared once it has none).
 //!
+//! With the `userScope` setting on, the user's own agent folders are read too, once when the
+//! setting turns on (no watcher covers them), as a read-only layer (`workspace::user`): never
+//! published, never edited. A file of those folders opened in the editor stays in that layer.
+//!
 //! The index is one `Workspace` behind a std mutex held only for updates and lookups, never while
 //! reading or parsing files, so requests are answered while indexing runs.
 
@@ -21,7 +25,7 @@ use super::store::{self, Snapshot};
 use crate::analysis::{analyze, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::text::LineIndex;
-use crate::workspace::{self, FileFacts, FileKey, Workspace};
+use crate::workspace::{self, FileFacts, FileKey, UserScope, Workspace};
 use crate::{dialect, mcp};
 
 /// Folders never indexed (dependencies and build output), besides what `.gitignore` excludes.
@@ -71,6 +75,8 @@ pub struct IndexState {
     shown: HashSet<FileKey>,
     /// Bumped on every change, so pulled diagnostics' result ids change with the index.
     pub revision: u64,
+    /// The user scope, while the `userScope` setting is on and `$HOME` is known.
+    pub user: Option<UserScope>,
 }
 
 #[derive(Default)]
@@ -127,8 +133,8 @@ pub fn walk(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// Reads and extracts `paths` (on up to two threads: the machine's cores are shared).
-fn read_all(paths: &[PathBuf], settings: &(dyn Fn(&Path) -> Settings + Sync)) -> Vec<(String, Option<FileFacts>)> {
-    let one = |p: &PathBuf| (key_of(p), std::fs::read_to_string(p).ok().map(|t| facts_of(p, &t, &settings(p))));
+fn read_all(paths: &[PathBuf], facts: &(dyn Fn(&Path, &str) -> FileFacts + Sync)) -> Vec<(String, Option<FileFacts>)> {
+    let one = |p: &PathBuf| (key_of(p), std::fs::read_to_string(p).ok().map(|t| facts(p, &t)));
     if paths.len() < 64 {
         return paths.iter().map(one).collect();
     }
@@ -175,14 +181,14 @@ impl Backend {
     }
 
     fn run_index(&self, folders: Vec<PathBuf>) {
-        let n = {
+        let (n, user) = {
             let mut st = self.index.lock();
             for f in &folders {
                 if !st.folders.contains(f) {
                     st.folders.push(f.clone());
                 }
             }
-            st.revision
+            (st.revision, st.user.clone())
         };
         let token = self.create_progress(n as usize);
         if let Some(t) = &token {
@@ -196,11 +202,16 @@ impl Backend {
                 }),
             );
         }
-        let paths: Vec<PathBuf> = folders.iter().flat_map(|f| walk(f)).collect();
+        // A file of the user scope inside a workspace folder stays in the user layer.
+        let paths: Vec<PathBuf> = folders
+            .iter()
+            .flat_map(|f| walk(f))
+            .filter(|p| user.as_ref().is_none_or(|u| u.folder_of(p).is_none()))
+            .collect();
         let total = paths.len();
         let mut done = 0;
         for chunk in paths.chunks(BATCH) {
-            let read = read_all(chunk, &|p| self.settings_of(p));
+            let read = read_all(chunk, &|p, t| self.facts_for(None, p, t));
             {
                 let mut st = self.index.lock();
                 for (k, f) in read {
@@ -262,9 +273,10 @@ impl Backend {
                     st.revision += 1;
                     continue;
                 }
+                let user = this.index.lock().user.clone();
                 let paths = if path.is_dir() { walk(&path) } else { vec![path] };
                 let paths: Vec<PathBuf> = paths.into_iter().filter(|p| is_indexed(p)).collect();
-                let read = read_all(&paths, &|p| this.settings_of(p));
+                let read = read_all(&paths, &|p, t| this.facts_for(user.as_ref(), p, t));
                 let mut st = this.index.lock();
                 for (k, f) in read {
                     if let (false, Some(f)) = (st.open.contains(&k), f) {
@@ -311,12 +323,17 @@ impl Backend {
     /// Puts an open buffer's facts into the index (when the file is of a kind the index reads).
     /// Returns the other files whose findings changed.
     pub(super) fn index_open(&self, snap: &Snapshot) -> Vec<FileKey> {
-        let Some(path) = snap.path.as_deref().filter(|p| is_indexed(p)) else { return Vec::new() };
+        let Some(path) = snap.path.as_deref() else { return Vec::new() };
+        let user = self.index.lock().user.clone();
+        let in_user = user.as_ref().is_some_and(|u| u.folder_of(path).is_some());
+        if !in_user && !is_indexed(path) {
+            return Vec::new();
+        }
         let key = key_of(path);
-        let settings = self.settings_of(path);
-        let facts = match mcp::config_source(path) {
-            Some(_) => facts_of(path, &snap.text, &settings),
-            None => snap.with_analysis(&settings, |a| workspace::extract(a, path)),
+        let facts = if in_user || mcp::config_source(path).is_some() {
+            self.facts_for(user.as_ref(), path, &snap.text)
+        } else {
+            snap.with_analysis(&self.settings_of(path), |a| workspace::extract(a, path))
         };
         let mut st = self.index.lock();
         st.open.insert(key.clone());
@@ -330,11 +347,12 @@ impl Backend {
 
     /// A document was closed: its disk version replaces the buffer. Returns the files to publish.
     pub(super) fn index_closed(&self, path: &Path) -> Vec<FileKey> {
-        if !is_indexed(path) {
+        let user = self.index.lock().user.clone();
+        if !is_indexed(path) && user.as_ref().is_none_or(|u| u.folder_of(path).is_none()) {
             return Vec::new();
         }
         let key = key_of(path);
-        let facts = std::fs::read_to_string(path).ok().map(|t| facts_of(path, &t, &self.settings_of(path)));
+        let facts = std::fs::read_to_string(path).ok().map(|t| self.facts_for(user.as_ref(), path, &t));
         let mut st = self.index.lock();
         st.open.remove(&key);
         let affected = match facts {
@@ -344,6 +362,80 @@ impl Backend {
         st.ws.take_dirty();
         st.revision += 1;
         affected
+    }
+
+    /// Brings the index in line with the `userScope` setting, on the index thread: reads the
+    /// user scope's files when it turned on, drops them when it turned off (a file of those
+    /// folders that is open, or inside a workspace folder, then counts as a project file again).
+    pub(super) fn sync_user_scope(&self) {
+        let this = self.clone();
+        self.indexer.run(move || {
+            let want = this.session.config().user_scope;
+            if want == this.index.lock().user.is_some() {
+                return;
+            }
+            let message = if want { this.read_user_scope() } else { this.drop_user_scope() };
+            this.runtime.block_on(this.log(lsp::MessageType::INFO, message));
+            this.runtime.block_on(this.publish_dirty());
+        });
+    }
+
+    fn read_user_scope(&self) -> String {
+        let Some(scope) = UserScope::from_env() else {
+            return "userScope is on, but $HOME is not set: no user-level agents are read".into();
+        };
+        let files = crate::engine::user_files(&scope);
+        let read: Vec<(String, FileFacts)> = files
+            .iter()
+            .filter_map(|(p, folder)| {
+                let text = self.open_text(p).or_else(|| std::fs::read_to_string(p).ok())?;
+                Some((key_of(p), scope.facts(folder, p, &text)))
+            })
+            .collect();
+        let n = read.len();
+        let folders: Vec<String> = scope.folders.iter().map(|f| scope.display(&f.dir)).collect();
+        let mut st = self.index.lock();
+        st.ws.set_user_scope(true);
+        // A file that was a project file before (shown findings included) is republished as dirty:
+        // its cross-file findings go.
+        for (k, f) in read {
+            st.ws.upsert(&k, f);
+        }
+        st.user = Some(scope);
+        st.revision += 1;
+        format!("user scope: {n} user-level agent file(s) read from {}", folders.join(", "))
+    }
+
+    fn drop_user_scope(&self) -> String {
+        let (gone, folders) = {
+            let mut st = self.index.lock();
+            st.user = None;
+            st.ws.set_user_scope(false);
+            let gone: Vec<FileKey> = st.ws.files().filter(|(_, f)| f.user.is_some()).map(|(k, _)| k.clone()).collect();
+            for k in &gone {
+                st.ws.remove(k);
+            }
+            st.revision += 1;
+            (gone, st.folders.clone())
+        };
+        let n = gone.len();
+        let back: Vec<(FileKey, FileFacts)> = gone
+            .into_iter()
+            .filter_map(|k| {
+                let p = Path::new(&*k);
+                let open = self.open_text(p);
+                if !is_indexed(p) || (open.is_none() && !folders.iter().any(|f| p.starts_with(f))) {
+                    return None;
+                }
+                let text = open.or_else(|| std::fs::read_to_string(p).ok())?;
+                Some((k.clone(), self.facts_for(None, p, &text)))
+            })
+            .collect();
+        let mut st = self.index.lock();
+        for (k, f) in back {
+            st.ws.upsert(&k, f);
+        }
+        format!("user scope off: {n} user-level agent file(s) dropped")
     }
 
     /// Publishes every file the index marked dirty.
@@ -408,6 +500,20 @@ impl Inner {
 
     fn settings_of(&self, path: &Path) -> Settings {
         self.session.settings_quiet(path)
+    }
+
+    /// The text of an open document at `path`.
+    fn open_text(&self, path: &Path) -> Option<String> {
+        uri_of(&key_of(path)).and_then(|u| self.store.get(&u)).map(|s| s.text.clone())
+    }
+
+    /// The facts of a file's text: in the user layer when `user` holds it, else as the project
+    /// file (or MCP configuration) it is.
+    fn facts_for(&self, user: Option<&UserScope>, path: &Path, text: &str) -> FileFacts {
+        match user.and_then(|u| Some((u, u.folder_of(path)?))) {
+            Some((u, folder)) => u.facts(folder, path, text),
+            None => facts_of(path, text, &self.settings_of(path)),
+        }
     }
 
     /// The cross-file findings of an open document, as LSP diagnostics.

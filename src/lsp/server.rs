@@ -296,7 +296,7 @@ impl Inner {
     }
 
     /// Logs to stderr and to the client's log (`window/logMessage`); stdout is the protocol's.
-    async fn log(&self, typ: lsp::MessageType, msg: impl Display) {
+    pub(super) async fn log(&self, typ: lsp::MessageType, msg: impl Display) {
         eprintln!("agentls {}: {msg}", level(typ));
         self.client.log_message(typ, msg).await;
     }
@@ -427,6 +427,7 @@ impl Backend {
         }
         if let Some(value) = self.fetch_configuration().await {
             if self.apply_and_log(&value).await {
+                self.sync_user_scope();
                 self.refresh_diagnostics().await;
             }
         }
@@ -440,6 +441,7 @@ impl Backend {
             value = self.fetch_configuration().await.unwrap_or(Value::Null);
         }
         if self.apply_and_log(&value).await {
+            self.sync_user_scope();
             self.refresh_diagnostics().await;
         }
     }
@@ -481,6 +483,8 @@ impl LanguageServer for Backend {
         self.spawn(|this| async move { this.after_initialized().await });
         let folders = self.index.lock().folders.clone();
         self.index_folders(folders);
+        // Queued behind the first index on the same thread.
+        self.sync_user_scope();
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {

@@ -1,14 +1,15 @@
 //! The cross-file rules, over the workspace index: duplicate agent names within a product's
-//! folder, agents shadowing built-in ones, references to agents, skills and MCP servers that do
-//! not exist, droid names clashing with another droid's file name, and broken MCP configuration
-//! files. Each finding sits on the exact span in the file it is reported for and lists the other
-//! files involved in `related`.
+//! folder, agents shadowing built-in ones or (with the user scope read) the user's own agents,
+//! references to agents, skills and MCP servers that do not exist, droid names clashing with
+//! another droid's file name, and broken MCP configuration files. Each finding sits on the exact
+//! span in the file it is reported for and lists the other files involved in `related`. Files of
+//! the user scope are never reported on.
 
 use crate::diagnostic::{Diagnostic, Related, Severity, Span};
 use crate::dialect::Dialect;
 use crate::policy::RuleLevel;
 use crate::registry::{self, RuleCode};
-use crate::workspace::{builtins, FileFacts, FileKey, Reference, Resolution, SymbolKind, Workspace};
+use crate::workspace::{builtins, FileFacts, FileKey, Reference, Resolution, SymbolKind, Workspace, USER_ROOT};
 
 struct Out<'a> {
     facts: &'a FileFacts,
@@ -52,9 +53,24 @@ fn duplicate_note(d: Dialect) -> &'static str {
     }
 }
 
-/// The cross-file findings of one file, sorted by position.
+/// What the product does when a project agent and a user-level agent share a name: which one
+/// it runs, per its documentation (see `data/rules.yaml`, `shadows-user-agent`).
+fn user_shadow_note(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Claude => "Claude Code runs this project's agent, so the user-level one is ignored in this project",
+        Dialect::Factory => "Factory runs the project droid, so your personal one is ignored here",
+        Dialect::Copilot => {
+            "Copilot CLI runs the one in your home folder instead of this file (VS Code documents no order)"
+        }
+        Dialect::Opencode => {
+            "OpenCode reads the user-level one first and merges this file over it: the keys this file does not set still come from it"
+        }
+    }
+}
+
+/// The cross-file findings of one file, sorted by position. None for a file of the user scope.
 pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
-    let Some(facts) = ws.file(key) else { return Vec::new() };
+    let Some(facts) = ws.file(key).filter(|f| f.user.is_none()) else { return Vec::new() };
     let Some(key) = ws.key(key) else { return Vec::new() };
     let mut o = Out { facts, out: Vec::new() };
     if let Some(c) = &facts.config {
@@ -108,6 +124,42 @@ fn definitions(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, o: 
                         def.name,
                         list(&files),
                         duplicate_note(d)
+                    ),
+                    related,
+                );
+            }
+        }
+        if keyed(d, def) {
+            let users: Vec<(FileKey, Span, String)> = ws
+                .definitions(USER_ROOT, d, SymbolKind::Agent, &def.name)
+                .into_iter()
+                .filter_map(|(k, sp)| {
+                    let f = ws.file(&k)?;
+                    let shown = f.user.clone()?;
+                    f.definitions
+                        .iter()
+                        .any(|x| x.span == sp && keyed(d, x) && x.name == def.name)
+                        .then(|| (k, sp, shown.to_string()))
+                })
+                .collect();
+            if let Some((_, _, first)) = users.first() {
+                let related = users
+                    .iter()
+                    .map(|(k, sp, _)| Related {
+                        path: k.to_string(),
+                        span: sp.clone(),
+                        message: format!("the user-level {} `{}`", d.noun(), def.name),
+                    })
+                    .collect();
+                o.emit(
+                    RuleCode::ShadowsUserAgent,
+                    None,
+                    def.span.clone(),
+                    format!(
+                        "a user-level {} is also named `{}` ({first}); {}",
+                        d.noun(),
+                        def.name,
+                        user_shadow_note(d)
                     ),
                     related,
                 );
@@ -175,6 +227,7 @@ fn reference(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, r: &R
             } else {
                 ws.hint(&facts.root, d, SymbolKind::Agent, &r.name, || {
                     let names = ws.names(&facts.root, d, SymbolKind::Agent);
+                    let names = names.chain(ws.names(USER_ROOT, d, SymbolKind::Agent));
                     let names = names.chain(builtins::agents(d).iter().map(String::as_str));
                     crate::rules::did_you_mean(&r.name, names).map(str::to_string)
                 })
@@ -184,14 +237,10 @@ fn reference(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, r: &R
             } else {
                 format!("`{}` in `{}` names no {} of this project", r.name, r.key, d.noun())
             };
+            let scope =
+                if ws.user_scope() { "nor among your user-level agents" } else { "user-level agents are not read" };
             let hint = hint.map_or(String::new(), |h| format!("; did you mean `{h}`?"));
-            o.emit(
-                RuleCode::UnknownAgent,
-                None,
-                r.span.clone(),
-                format!("{what} (user-level agents are not read){hint}"),
-                Vec::new(),
-            );
+            o.emit(RuleCode::UnknownAgent, None, r.span.clone(), format!("{what} ({scope}){hint}"), Vec::new());
         }
         SymbolKind::Skill => {
             let hint = ws
@@ -312,6 +361,93 @@ mod tests {
         );
         let cfg = found(&ws, &files, ".mcp.json");
         assert_eq!(cfg[0].0, "mcp-config-invalid");
+    }
+
+    /// A workspace of project files (relative to `/p`) and user-scope files (relative to `/h`).
+    fn with_user(project: &[(&str, &str)], user: &[(&str, &str)]) -> Workspace {
+        let mut w = ws(&project.iter().map(|(p, t)| (*p, *t)).collect::<Vec<_>>());
+        let scope = crate::workspace::UserScope::new(Path::new("/h"), None);
+        for (p, t) in user {
+            let path = Path::new(p);
+            let folder = scope.folder_of(path).unwrap();
+            let settings = Settings { dialect_override: Some(folder.dialect), ..Settings::default() };
+            let f = extract(&analyze(t, Some(path), &settings), path);
+            w.upsert(p, scope.into_layer(f, folder, path));
+        }
+        w.set_user_scope(true);
+        w
+    }
+
+    #[test]
+    fn the_user_scope_defines_and_is_shadowed_but_is_never_reported() {
+        let project = [
+            (
+                "/p/.claude/agents/reviewer.md",
+                "---\nname: reviewer\ndescription: d\ntools: Agent(helper, ghost)\n---\nB\n",
+            ),
+            ("/p/.factory/droids/triage.md", "---\nname: triage\ndescription: d\n---\nB\n"),
+            (
+                "/p/.github/agents/plan.agent.md",
+                "---\nname: Planner\ndescription: d\nhandoffs:\n  - label: Go\n    agent: implement\n---\nB\n",
+            ),
+            ("/p/.opencode/agents/team/rev.md", "---\ndescription: d\n---\nB\n"),
+        ];
+        let user = [
+            ("/h/.claude/agents/reviewer.md", "---\nname: reviewer\ndescription: d\ntools: Agent(nobody)\n---\nB\n"),
+            ("/h/.claude/agents/sub/helper.md", "---\nname: helper\ndescription: d\n---\nB\n"),
+            ("/h/.factory/droids/triage.md", "---\nname: triage\ndescription: d\n---\nB\n"),
+            ("/h/.copilot/agents/plan.agent.md", "---\nname: Other\ndescription: d\n---\nB\n"),
+            ("/h/.copilot/agents/implement.agent.md", "---\ndescription: d\n---\nB\n"),
+            ("/h/.config/opencode/agents/team/rev.md", "---\ndescription: d\n---\nB\n"),
+        ];
+        let w = with_user(&project, &user);
+        let all: Vec<(&str, &str)> = project.iter().chain(user.iter()).copied().collect();
+
+        // `helper` resolves to the user's agent; `ghost` is unknown, and the message says the user
+        // scope was looked at.
+        let r = found(&w, &all, "/p/.claude/agents/reviewer.md");
+        assert_eq!(
+            r,
+            [
+                ("shadows-user-agent".into(), "reviewer".into(), Severity::Warning),
+                ("unknown-agent".into(), "ghost".into(), Severity::Warning),
+            ]
+        );
+        let d = check(&w, "/p/.claude/agents/reviewer.md");
+        assert!(d[0].message.contains("(~/.claude/agents/reviewer.md)"), "{}", d[0].message);
+        assert!(d[0].message.contains("Claude Code runs this project's agent"), "{}", d[0].message);
+        assert_eq!(d[0].related[0].path, "/h/.claude/agents/reviewer.md");
+        assert_eq!(d[0].related[0].span, 10..18);
+        assert!(d[1].message.contains("nor among your user-level agents"), "{}", d[1].message);
+
+        let droid = check(&w, "/p/.factory/droids/triage.md");
+        assert_eq!(droid.len(), 1);
+        assert!(droid[0].message.contains("Factory runs the project droid"), "{}", droid[0].message);
+        // Copilot keys agents by file name: `plan.agent.md` clashes whatever the `name`; the
+        // handoff to `implement` resolves to the user's file.
+        let plan = found(&w, &all, "/p/.github/agents/plan.agent.md");
+        assert_eq!(plan, [("shadows-user-agent".into(), "Planner".into(), Severity::Warning)]);
+        assert!(check(&w, "/p/.github/agents/plan.agent.md")[0]
+            .message
+            .contains("Copilot CLI runs the one in your home folder"));
+        // OpenCode names by path, relative to the agents folder.
+        let oc = check(&w, "/p/.opencode/agents/team/rev.md");
+        assert_eq!(oc.len(), 1);
+        assert!(oc[0].message.contains("merges this file over it"), "{}", oc[0].message);
+
+        // The user's files: never reported on (the user's `nobody` is unknown, `reviewer` is shadowed).
+        for (p, _) in &user {
+            assert!(check(&w, p).is_empty(), "{p}");
+        }
+    }
+
+    #[test]
+    fn without_the_user_scope_nothing_changes() {
+        let project = [("/p/.claude/agents/a.md", "---\nname: a\ndescription: d\ntools: Agent(helper)\n---\nB\n")];
+        let w = ws(&project);
+        let d = check(&w, "/p/.claude/agents/a.md");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("user-level agents are not read"), "{}", d[0].message);
     }
 
     #[test]

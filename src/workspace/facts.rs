@@ -64,6 +64,9 @@ pub struct FileFacts {
     pub policy: Arc<EffectivePolicy>,
     /// The file's `agentls-disable` comments, which cross-file findings obey too.
     pub suppressions: crate::rules::suppress::Suppressions,
+    /// For a file of the user scope (read-only, never reported on): how messages name it
+    /// (`~/.claude/agents/x.md`). Its `root` is then [`super::USER_ROOT`].
+    pub user: Option<Arc<str>>,
 }
 
 impl FileFacts {
@@ -78,6 +81,7 @@ impl FileFacts {
             config: None,
             policy,
             suppressions: Default::default(),
+            user: None,
         }
     }
 }

@@ -2,7 +2,10 @@
 //! references by the name they use; MCP configuration files by root. `upsert` and `remove` replace
 //! one file's facts and mark dirty only the files whose cross-file findings can change (the file,
 //! those defining or referring to a name whose definitions changed, and for MCP or pattern changes
-//! the files of that root that refer to servers or agent patterns).
+//! the files of that root that refer to servers or agent patterns). Files of the user scope sit
+//! under [`USER_ROOT`]: a project's agent and skill references fall back to them when the
+//! project defines no such name, and a change to one marks the files of every project that use
+//! or define its name.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -11,7 +14,7 @@ use crate::diagnostic::Span;
 use crate::dialect::Dialect;
 use crate::mcp::{toolref, Server};
 
-use super::{builtins, FileFacts, FileKey, Reference, SymbolKind};
+use super::{builtins, FileFacts, FileKey, Reference, SymbolKind, USER_ROOT};
 
 type DefKey = (Arc<str>, Dialect, SymbolKind);
 /// References are bucketed by (root, kind, name); patterns and MCP references of a root share the
@@ -43,6 +46,8 @@ pub struct Workspace {
     /// Did-you-mean suggestions already computed since the last change: an edit that breaks the
     /// references of many files asks the same question once per file, over every name of the root.
     hints: Mutex<HashMap<HintKey, Option<String>>>,
+    /// Whether the user scope is read (so messages can say so).
+    user_scope: bool,
 }
 
 type HintKey = (Arc<str>, Dialect, SymbolKind, String);
@@ -173,6 +178,29 @@ impl Workspace {
         h
     }
 
+    /// Whether the caller reads the user scope into this index (its files arrive through
+    /// [`Workspace::upsert`] like any other, under [`USER_ROOT`]).
+    pub fn user_scope(&self) -> bool {
+        self.user_scope
+    }
+
+    /// Records whether the user scope is read. A change marks dirty every file that refers to
+    /// agents or skills, whose messages say whether user-level names were looked at.
+    pub fn set_user_scope(&mut self, on: bool) {
+        if self.user_scope == on {
+            return;
+        }
+        self.user_scope = on;
+        self.forget_hints();
+        let referring: Vec<FileKey> = self
+            .files
+            .iter()
+            .filter(|(_, f)| f.references.iter().any(|r| matches!(r.kind, SymbolKind::Agent | SymbolKind::Skill)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        self.dirty.extend(referring);
+    }
+
     /// The files marked dirty since the last call, sorted.
     pub fn take_dirty(&mut self) -> Vec<FileKey> {
         std::mem::take(&mut self.dirty).into_iter().collect()
@@ -239,15 +267,19 @@ impl Workspace {
             if *dialect == Dialect::Factory && matches!(kind, SymbolKind::Agent | SymbolKind::DroidFile) {
                 kinds = vec![SymbolKind::Agent, SymbolKind::DroidFile];
             }
-            for k in kinds {
-                if let Some(files) = self.defs.get(&(root.clone(), *dialect, k)).and_then(|m| m.get(name)) {
-                    files.iter().for_each(|f| push_unique(&mut out, f));
+            // A user-scope name is seen from every project.
+            let roots = if **root == *USER_ROOT { self.roots() } else { vec![root.clone()] };
+            for root in &roots {
+                for &k in &kinds {
+                    if let Some(files) = self.defs.get(&(root.clone(), *dialect, k)).and_then(|m| m.get(name)) {
+                        files.iter().for_each(|f| push_unique(&mut out, f));
+                    }
                 }
-            }
-            let ref_kind = if *kind == SymbolKind::DroidFile { SymbolKind::Agent } else { *kind };
-            for bucket in [name.as_str(), ANY] {
-                if let Some(files) = self.refs.get(&(root.clone(), ref_kind, bucket.to_string())) {
-                    files.iter().for_each(|f| push_unique(&mut out, f));
+                let ref_kind = if *kind == SymbolKind::DroidFile { SymbolKind::Agent } else { *kind };
+                for bucket in [name.as_str(), ANY] {
+                    if let Some(files) = self.refs.get(&(root.clone(), ref_kind, bucket.to_string())) {
+                        files.iter().for_each(|f| push_unique(&mut out, f));
+                    }
                 }
             }
         }
@@ -256,6 +288,15 @@ impl Workspace {
                 files.iter().for_each(|f| push_unique(&mut out, f));
             }
         }
+        out
+    }
+
+    /// Every project root with definitions or references, and the user layer's.
+    fn roots(&self) -> Vec<Arc<str>> {
+        let mut out: Vec<Arc<str>> =
+            self.defs.keys().map(|k| k.0.clone()).chain(self.refs.keys().map(|k| k.0.clone())).collect();
+        out.sort();
+        out.dedup();
         out
     }
 
@@ -277,6 +318,22 @@ impl Workspace {
         }
         out.sort_by(|a, b| (&a.0, a.1.start, a.1.end).cmp(&(&b.0, b.1.start, b.1.end)));
         out
+    }
+
+    /// What a project at `root` sees for `name`: its own definitions, else the user scope's
+    /// (agents and skills only: nothing else is read from the user scope).
+    pub fn visible_definitions(
+        &self,
+        root: &str,
+        dialect: Dialect,
+        kind: SymbolKind,
+        name: &str,
+    ) -> Vec<(FileKey, Span)> {
+        let own = self.definitions(root, dialect, kind, name);
+        if !own.is_empty() || root == USER_ROOT || !matches!(kind, SymbolKind::Agent | SymbolKind::Skill) {
+            return own;
+        }
+        self.definitions(USER_ROOT, dialect, kind, name)
     }
 
     /// The names defined as `kind` in `dialect` under `root`.
@@ -357,10 +414,15 @@ impl Workspace {
             }
             SymbolKind::Agent if r.pattern => {
                 let mut found = Vec::new();
-                let names: Vec<&str> =
-                    self.names(&f.root, d, SymbolKind::Agent).filter(|n| glob_match(&r.name, n)).collect();
+                let mut names: Vec<&str> = self
+                    .names(&f.root, d, SymbolKind::Agent)
+                    .chain(self.names(USER_ROOT, d, SymbolKind::Agent))
+                    .filter(|n| glob_match(&r.name, n))
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
                 for n in names {
-                    found.extend(self.definitions(&f.root, d, SymbolKind::Agent, n));
+                    found.extend(self.visible_definitions(&f.root, d, SymbolKind::Agent, n));
                 }
                 if !found.is_empty() {
                     Resolution::Defined(found)
@@ -371,7 +433,7 @@ impl Workspace {
                 }
             }
             kind => {
-                let found = self.definitions(&f.root, d, kind, &r.name);
+                let found = self.visible_definitions(&f.root, d, kind, &r.name);
                 if !found.is_empty() {
                     Resolution::Defined(found)
                 } else if kind == SymbolKind::Agent && builtins::is_agent(d, &r.name) {
@@ -473,6 +535,50 @@ mod tests {
         let (server, span) = ws.server_of(&a, &refs[1]).unwrap();
         assert_eq!((server.as_str(), &t[span]), ("gone", "gone"));
         assert_eq!(ws.references_to("r", Dialect::Claude, SymbolKind::McpServer, "github").len(), 1);
+    }
+
+    #[test]
+    fn the_user_layer_resolves_under_every_project_and_a_project_name_wins() {
+        let scope = crate::workspace::UserScope::new(Path::new("/h"), None);
+        let user = |path: &str, text: &str| {
+            let p = Path::new(path);
+            let folder = scope.folder_of(p).unwrap();
+            let settings = Settings { dialect_override: Some(folder.dialect), ..Settings::default() };
+            scope.into_layer(super::super::extract(&analyze(text, Some(p), &settings), p), folder, p)
+        };
+        let mut ws = Workspace::new();
+        ws.upsert("/p/.claude/agents/a.md", facts("/p/.claude/agents/a.md", &agent("a", "rev")));
+        ws.upsert("/q/.claude/agents/b.md", facts("/q/.claude/agents/b.md", &agent("b", "rev")));
+        ws.take_dirty();
+        let (a, b): (FileKey, FileKey) = ("/p/.claude/agents/a.md".into(), "/q/.claude/agents/b.md".into());
+        let ra = ws.file(&a).unwrap().references[0].clone();
+        let rb = ws.file(&b).unwrap().references[0].clone();
+        assert_eq!(ws.resolve(&a, &ra), Resolution::Missing);
+
+        // A user agent appears: both projects' uses change.
+        let touched = ws.upsert("/h/.claude/agents/rev.md", user("/h/.claude/agents/rev.md", &agent("rev", "")));
+        assert!(touched.contains(&a) && touched.contains(&b), "{touched:?}");
+        let at_user = |r: &Resolution| matches!(r, Resolution::Defined(v) if &*v[0].0 == "/h/.claude/agents/rev.md");
+        assert!(at_user(&ws.resolve(&a, &ra)) && at_user(&ws.resolve(&b, &rb)));
+
+        // A project agent of the same name wins in its project only.
+        ws.upsert("/p/.claude/agents/rev.md", facts("/p/.claude/agents/rev.md", &agent("rev", "")));
+        assert!(matches!(ws.resolve(&a, &ra), Resolution::Defined(v) if &*v[0].0 == "/p/.claude/agents/rev.md"));
+        assert!(at_user(&ws.resolve(&b, &rb)));
+        ws.take_dirty();
+
+        // The user agent goes: the project defining the name (its shadow finding) and the other
+        // project's use are touched.
+        let gone = ws.remove("/h/.claude/agents/rev.md");
+        assert!(gone.iter().any(|k| &**k == "/p/.claude/agents/rev.md") && gone.contains(&b), "{gone:?}");
+        assert_eq!(ws.resolve(&b, &rb), Resolution::Missing);
+
+        // Turning the scope on marks the files with agent references (their messages change).
+        assert!(!ws.user_scope());
+        ws.take_dirty();
+        ws.set_user_scope(true);
+        let dirty = ws.take_dirty();
+        assert!(dirty.contains(&a) && dirty.contains(&b) && !dirty.iter().any(|k| k.ends_with("rev.md")), "{dirty:?}");
     }
 
     #[test]

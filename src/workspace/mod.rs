@@ -3,11 +3,13 @@
 //! extracted from the per-file parse ([`facts::extract`]), the index ([`Workspace`]) holds them by
 //! file and by name, and updating one file replaces that file's facts only, marking dirty just the
 //! files whose cross-file findings can change. The cross-file rules (`rules::workspace`) read it;
-//! the language server's navigation will too. No LSP types and no I/O here.
+//! so does navigation (`ide::navigate`). Optionally, the user's own agent folders form a read-only
+//! layer under every project ([`user`]). No LSP types and no I/O here.
 
 pub mod builtins;
 pub mod facts;
 mod index;
+pub mod user;
 
 use std::path::{Component, Path};
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use crate::dialect::Dialect;
 
 pub use facts::{extract, extract_config, Definition, FileFacts, Reference};
 pub use index::{Resolution, Workspace};
+pub use user::{UserFolder, UserScope, USER_ROOT};
 
 /// How the index names a file: the caller's path (the CLI's display path, the server's file path).
 pub type FileKey = Arc<str>;

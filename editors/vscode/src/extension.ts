@@ -60,7 +60,12 @@ function isAgentDocument(doc: vscode.TextDocument): boolean {
 
 function readSettings(scope?: vscode.Uri): RawSettings {
   const config = vscode.workspace.getConfiguration('agentls', scope);
-  return { policyPath: config.get('policyPath'), extraTools: config.get('extraTools'), dialect: config.get('dialect') };
+  return {
+    policyPath: config.get('policyPath'),
+    extraTools: config.get('extraTools'),
+    dialect: config.get('dialect'),
+    userScope: config.get('userScope'),
+  };
 }
 
 function ensureStarted(context: vscode.ExtensionContext): Promise<void> {

@@ -13,13 +13,18 @@ export interface RawSettings {
   policyPath?: unknown;
   extraTools?: unknown;
   dialect?: unknown;
+  userScope?: unknown;
 }
 
-/** What the server expects in `initializationOptions` (camelCase; `dialect` left out when auto). */
+/**
+ * What the server expects in `initializationOptions` (camelCase; `dialect` left out when auto,
+ * `userScope` left out when off, the server's default).
+ */
 export interface InitializationOptions {
   policyPath?: string;
   extraTools: string[];
   dialect?: Exclude<DialectSetting, 'auto'>;
+  userScope?: true;
 }
 
 /** Normalises the raw settings; `homedir` is passed in so tests need not depend on the machine. */
@@ -30,6 +35,9 @@ export function toInitializationOptions(raw: RawSettings, homedir: string): Init
   }
   if (typeof raw.dialect === 'string' && raw.dialect !== 'auto' && (DIALECTS as readonly string[]).includes(raw.dialect)) {
     options.dialect = raw.dialect as InitializationOptions['dialect'];
+  }
+  if (raw.userScope === true) {
+    options.userScope = true;
   }
   return options;
 }

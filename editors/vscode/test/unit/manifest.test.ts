@@ -12,11 +12,13 @@ const props = manifest.contributes.configuration.properties;
 
 describe('package.json', () => {
   it('declares every setting the extension reads', () => {
-    for (const key of ['agentls.server.path', 'agentls.policyPath', 'agentls.extraTools', 'agentls.dialect', 'agentls.trace.server']) {
+    for (const key of ['agentls.server.path', 'agentls.policyPath', 'agentls.extraTools', 'agentls.dialect', 'agentls.userScope', 'agentls.trace.server']) {
       assert.ok(props[key], key);
     }
     assert.equal(props['agentls.extraTools'].type, 'array');
     assert.equal(props['agentls.dialect'].default, 'auto');
+    assert.equal(props['agentls.userScope'].type, 'boolean');
+    assert.equal(props['agentls.userScope'].default, false);
   });
 
   it('offers exactly the dialects the settings module accepts', () => {

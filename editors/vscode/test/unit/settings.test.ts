@@ -43,6 +43,13 @@ describe('toInitializationOptions', () => {
     }
   });
 
+  it('sends userScope only when it is on (off is the server default)', () => {
+    assert.equal(toInitializationOptions({ userScope: true }, '/h').userScope, true);
+    for (const off of [false, undefined, 'true', 1]) {
+      assert.equal('userScope' in toInitializationOptions({ userScope: off }, '/h'), false, String(off));
+    }
+  });
+
   it('survives undefined settings', () => {
     assert.deepEqual(toInitializationOptions({}, '/h'), { extraTools: [] });
   });
