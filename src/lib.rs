@@ -21,6 +21,7 @@ pub mod port;
 pub mod registry;
 pub mod rules;
 pub mod semantics;
+pub mod suppress;
 pub mod syntax;
 pub mod text;
 pub mod tools;

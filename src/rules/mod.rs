@@ -10,7 +10,6 @@ pub(crate) mod kinds;
 mod links;
 mod model;
 mod portability;
-pub mod suppress;
 mod syntax;
 pub(crate) mod tools;
 pub mod workspace;
@@ -152,7 +151,7 @@ pub fn run_with(a: &Analysis, files: Option<&dyn crate::files::Files>) -> Vec<Di
     }
     body::check(&mut cx);
     let mut out = cx.out;
-    suppress::apply(a.text, &mut out);
+    crate::suppress::apply(a.text, &mut out);
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out.dedup_by(|x, y| x.span == y.span && x.code == y.code && x.message == y.message);
     out

@@ -63,7 +63,7 @@ pub struct FileFacts {
     /// The severities the file's policy sets.
     pub policy: Arc<EffectivePolicy>,
     /// The file's `agentls-disable` comments, which cross-file findings obey too.
-    pub suppressions: crate::rules::suppress::Suppressions,
+    pub suppressions: crate::suppress::Suppressions,
     /// For a file of the user scope (read-only, never reported on): how messages name it
     /// (`~/.claude/agents/x.md`). Its `root` is then [`super::USER_ROOT`].
     pub user: Option<Arc<str>>,
@@ -106,7 +106,7 @@ fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Entry> {
 /// (relative or absolute; only its components are read).
 pub fn extract(a: &Analysis, path: &Path) -> FileFacts {
     let mut f = extract_names(a, path);
-    f.suppressions = crate::rules::suppress::Suppressions::parse(a.text);
+    f.suppressions = crate::suppress::Suppressions::parse(a.text);
     f
 }
 

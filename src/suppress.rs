@@ -68,7 +68,8 @@ impl Suppressions {
     }
 }
 
-pub(super) fn apply(text: &str, diags: &mut Vec<Diagnostic>) {
+/// Drops the diagnostics `text`'s comments turn off.
+pub fn apply(text: &str, diags: &mut Vec<Diagnostic>) {
     if diags.is_empty() {
         return;
     }
