@@ -16,11 +16,12 @@ use crate::tools::{self, Shape};
 
 use super::completion::{key_doc, model_doc, options, span_ok, tool_doc};
 use super::context::{self, Cursor, ValueShape};
+use super::effective::{self, McpServerInfo};
 use super::{clamp_offset, Hover};
 
-pub(super) fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
+pub(super) fn hover(a: &Analysis, offset: usize, servers: &[McpServerInfo]) -> Option<Hover> {
     let offset = clamp_offset(a.text, offset);
-    let h = frontmatter(a, offset)
+    let h = frontmatter(a, offset, servers)
         .or_else(|| heading(a, offset))
         .or_else(|| body_feature(a, offset))
         .or_else(|| super::port::fence_hover(a, offset))?;
@@ -69,9 +70,14 @@ fn body_feature(a: &Analysis, offset: usize) -> Option<Hover> {
     Some(Hover { span: start..end, markdown: format!("**`{word}`**: {}", f.doc.trim()) })
 }
 
-pub(super) fn with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize) -> Option<Hover> {
+pub(super) fn with_diagnostics(
+    a: &Analysis,
+    diags: &[Diagnostic],
+    offset: usize,
+    servers: &[McpServerInfo],
+) -> Option<Hover> {
     let offset = clamp_offset(a.text, offset);
-    let base = hover(a, offset);
+    let base = hover(a, offset, servers);
     let mut under: Vec<&Diagnostic> =
         diags.iter().filter(|d| within(&d.span, offset) && span_ok(a.text, &d.span)).collect();
     under.sort_by_key(|d| d.span.len());
@@ -97,7 +103,15 @@ fn within(s: &Span, offset: usize) -> bool {
     s.start <= offset && offset <= s.end
 }
 
-fn frontmatter(a: &Analysis, offset: usize) -> Option<Hover> {
+/// The effective tool set of the file, for the hover of a key that shapes it.
+fn effective_section(a: &Analysis, key: &str, servers: &[McpServerInfo]) -> Option<String> {
+    if !effective::shapes_tools(a, key) {
+        return None;
+    }
+    effective::effective(a, servers).map(|e| effective::markdown(&e))
+}
+
+fn frontmatter(a: &Analysis, offset: usize, servers: &[McpServerInfo]) -> Option<Hover> {
     let fm = a.parsed.frontmatter.as_ref()?;
     if !within(&fm.content, offset) {
         return None;
@@ -107,11 +121,20 @@ fn frontmatter(a: &Analysis, offset: usize) -> Option<Hover> {
     for e in fm.entries() {
         let Some(key) = e.key.as_str() else { continue };
         if within(&e.key.span, offset) {
-            return Some(Hover { span: e.key.span.clone(), markdown: key_hover(a, cat, dialect, key) });
+            let mut markdown = key_hover(a, cat, dialect, key);
+            if let Some(eff) = effective_section(a, key, servers) {
+                markdown.push_str("\n\n---\n\n");
+                markdown.push_str(&eff);
+            }
+            return Some(Hover { span: e.key.span.clone(), markdown });
         }
         if within(&e.value.span, offset) && !matches!(e.value.value, Value::Invalid) {
             if let Some(h) = value_hover(a, cat, dialect, key, e, offset) {
                 return Some(h);
+            }
+            // Not on one tool: the whole value's effect.
+            if let Some(markdown) = effective_section(a, key, servers) {
+                return Some(Hover { span: e.value.span.clone(), markdown });
             }
         }
     }

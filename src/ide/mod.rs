@@ -4,6 +4,7 @@
 mod actions;
 mod completion;
 mod context;
+pub mod effective;
 mod folding;
 mod hover;
 pub mod navigate;
@@ -56,14 +57,81 @@ pub struct Hover {
 }
 
 pub fn hover(a: &Analysis, offset: usize) -> Option<Hover> {
-    hover::hover(a, offset)
+    hover::hover(a, offset, &[])
 }
 
 /// [`hover`], followed by the explanation of each diagnostic whose range holds `offset` (its
 /// message and the rule's documentation from `data/rules.yaml`). Without other hover content, the
 /// span is the innermost such diagnostic's.
 pub fn hover_with_diagnostics(a: &Analysis, diags: &[Diagnostic], offset: usize) -> Option<Hover> {
-    hover::with_diagnostics(a, diags, offset)
+    hover::with_diagnostics(a, diags, offset, &[])
+}
+
+/// [`hover_with_diagnostics`] with the MCP servers the workspace configures for the file, which
+/// the effective tool set on a tools key lists.
+pub fn hover_in_workspace(
+    a: &Analysis,
+    diags: &[Diagnostic],
+    offset: usize,
+    servers: &[McpServerInfo],
+) -> Option<Hover> {
+    hover::with_diagnostics(a, diags, offset, servers)
+}
+
+pub use effective::{mcp_servers, Effective, McpServerInfo};
+
+/// The effective tool set of an agent file (see [`effective`]); `None` for other files.
+pub fn effective_tools(a: &Analysis, servers: &[McpServerInfo]) -> Option<Effective> {
+    effective::effective(a, servers)
+}
+
+/// An inlay hint: a short label shown at `offset`, with a Markdown tooltip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlayHint {
+    pub offset: usize,
+    pub label: String,
+    pub tooltip: String,
+}
+
+/// The effective tool count after the `tools` value (after the deny list's value, the `name` line
+/// or the opening `---` when there is no `tools`), for agent files.
+pub fn inlay_hints(a: &Analysis, servers: &[McpServerInfo]) -> Vec<InlayHint> {
+    let Some(e) = effective::effective(a, servers) else { return Vec::new() };
+    let Some(fm) = a.parsed.frontmatter.as_ref() else { return Vec::new() };
+    let cat = a.catalog.as_deref();
+    let tool_key = |grants: bool| {
+        cat.into_iter()
+            .flat_map(|c| c.tool_keys.iter())
+            .filter(|k| crate::semantics::tools::key_grants(k) == grants)
+            .find_map(|k| fm.get(k))
+    };
+    let value_end = |e: &crate::syntax::Entry| {
+        let end = if e.value.span.end > e.value.span.start { e.value.span.end } else { e.key.span.end };
+        let end = crate::text::floor_char_boundary(a.text, end.min(a.text.len()));
+        a.text[..end].trim_end().len().max(e.key.span.end)
+    };
+    let offset = match tool_key(true).or_else(|| tool_key(false)) {
+        Some(entry) => value_end(entry),
+        None => match fm.get("name") {
+            Some(entry) => line_end(a.text, entry.key.span.start),
+            None => fm.open.end,
+        },
+    };
+    vec![InlayHint { offset, label: effective::hint_label(&e), tooltip: effective::tooltip(&e) }]
+}
+
+/// A code lens: a title shown above `span`'s line; it runs nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lens {
+    pub span: Span,
+    pub title: String,
+}
+
+/// `12 tools · 2 MCP servers · model sonnet` on the frontmatter's opening line, for agent files.
+pub fn code_lenses(a: &Analysis, servers: &[McpServerInfo]) -> Vec<Lens> {
+    let Some(e) = effective::effective(a, servers) else { return Vec::new() };
+    let Some(fm) = a.parsed.frontmatter.as_ref() else { return Vec::new() };
+    vec![Lens { span: fm.open.clone(), title: effective::lens_title(&e) }]
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,6 +37,10 @@ pub struct ClientFlags {
     pub rename_files: bool,
     /// The client sends `textDocument/prepareRename`.
     pub prepare_rename: bool,
+    /// The client accepts `workspace/inlayHint/refresh` (asked once the index changed).
+    pub inlay_hint_refresh: bool,
+    /// The client accepts `workspace/codeLens/refresh`.
+    pub code_lens_refresh: bool,
 }
 
 impl ClientFlags {
@@ -78,6 +82,8 @@ impl ClientFlags {
             document_changes: flag("/workspace/workspaceEdit/documentChanges") || !resource_ops.is_empty(),
             rename_files: resource_op("rename"),
             prepare_rename: flag("/textDocument/rename/prepareSupport"),
+            inlay_hint_refresh: flag("/workspace/inlayHint/refreshSupport"),
+            code_lens_refresh: flag("/workspace/codeLens/refreshSupport"),
         }
     }
 }
@@ -134,6 +140,10 @@ pub fn server_capabilities(flags: &ClientFlags) -> lsp::ServerCapabilities {
             lsp::OneOf::Left(true)
         }),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        // The effective tool set of an agent file: a hint after `tools`, a lens on the opening
+        // `---`. Clients without inlay hints or code lenses never ask.
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
         workspace: Some(lsp::WorkspaceServerCapabilities {
             workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                 supported: Some(true),

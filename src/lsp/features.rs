@@ -54,11 +54,40 @@ pub fn hover(
     generation: u64,
     flags: &ClientFlags,
     pos: lsp::Position,
+    servers: &[ide::McpServerInfo],
 ) -> Option<lsp::Hover> {
     let lines = snap.lines(flags.encoding);
     let diags = engine_diagnostics(snap, settings, generation);
-    let hover = snap.with_analysis(settings, |a| ide::hover_with_diagnostics(a, &diags, lines.to_offset(pos)));
+    let hover = snap.with_analysis(settings, |a| ide::hover_in_workspace(a, &diags, lines.to_offset(pos), servers));
     hover.map(|h| proto::to_hover(&lines, &h))
+}
+
+/// The effective tool count of an agent file, when it falls in `range`.
+pub fn inlay_hints(
+    snap: &Snapshot,
+    settings: &Settings,
+    flags: &ClientFlags,
+    range: lsp::Range,
+    servers: &[ide::McpServerInfo],
+) -> Vec<lsp::InlayHint> {
+    let lines = snap.lines(flags.encoding);
+    let span = lines.to_span(range);
+    snap.with_analysis(settings, |a| ide::inlay_hints(a, servers))
+        .iter()
+        .filter(|h| span.start <= h.offset && h.offset <= span.end)
+        .map(|h| proto::to_inlay_hint(&lines, h))
+        .collect()
+}
+
+/// The effective tool set's summary as a lens on the frontmatter's opening line.
+pub fn code_lenses(
+    snap: &Snapshot,
+    settings: &Settings,
+    flags: &ClientFlags,
+    servers: &[ide::McpServerInfo],
+) -> Vec<lsp::CodeLens> {
+    let lines = snap.lines(flags.encoding);
+    snap.with_analysis(settings, |a| ide::code_lenses(a, servers)).iter().map(|l| proto::to_code_lens(&lines, l)).collect()
 }
 
 pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::DocumentSymbolResponse {

@@ -341,7 +341,12 @@ impl Backend {
         let mut affected = st.ws.upsert(&key, facts);
         st.ws.take_dirty();
         st.revision += 1;
+        drop(st);
         affected.retain(|k| **k != *key);
+        if mcp::config_source(path).is_some() {
+            // Its servers are part of other files' effective tool sets.
+            self.refresh_views();
+        }
         affected
     }
 
@@ -442,6 +447,7 @@ impl Backend {
     async fn publish_dirty(&self) {
         let dirty = self.index.lock().ws.take_dirty();
         self.publish_files(dirty).await;
+        self.refresh_views();
     }
 
     /// Publishes the diagnostics of `keys`: open documents in full, closed files their
@@ -547,6 +553,32 @@ impl Inner {
                 out
             })
             .collect()
+    }
+
+    /// The MCP servers the index knows for a document (for its effective tool set); empty when
+    /// the document is not indexed.
+    pub(super) fn mcp_servers_of(&self, uri: &lsp::Uri) -> Vec<crate::ide::McpServerInfo> {
+        let Some(path) = store::path_of(uri).filter(|p| is_indexed(p)) else { return Vec::new() };
+        let key = key_of(&path);
+        self.with_index(|ws| crate::ide::mcp_servers(ws, &key))
+    }
+
+    /// Asks the client to redraw inlay hints and code lenses (the effective tool sets read the
+    /// index's MCP servers), when it accepts such requests. In a task of its own: nothing waits.
+    pub(super) fn refresh_views(&self) {
+        let flags = self.flags();
+        let client = self.client.clone();
+        if flags.inlay_hint_refresh {
+            let c = client.clone();
+            self.runtime.spawn(async move {
+                let _ = c.inlay_hint_refresh().await;
+            });
+        }
+        if flags.code_lens_refresh {
+            self.runtime.spawn(async move {
+                let _ = client.code_lens_refresh().await;
+            });
+        }
     }
 
     /// Index lookups for requests: runs `f` on the index under its lock.

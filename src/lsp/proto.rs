@@ -268,6 +268,34 @@ pub fn to_hover(lines: &Lines, h: &ide::Hover) -> lsp::Hover {
     }
 }
 
+pub fn to_inlay_hint(lines: &Lines, h: &ide::InlayHint) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: lines.to_position(h.offset),
+        label: lsp::InlayHintLabel::String(h.label.clone()),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(lsp::InlayHintTooltip::MarkupContent(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.tooltip.clone(),
+        })),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+/// A title-only code lens: the command id is empty, which VS Code renders as text that cannot be
+/// clicked (microsoft/vscode#24469 settled on a command that does nothing for information-only
+/// lenses; eclipse-lsp4e/lsp4e#285 treats an empty id the same way). A lens without any command
+/// shows as "!!MISSING: command!!" in VS Code (microsoft/vscode#197643).
+pub fn to_code_lens(lines: &Lines, l: &ide::Lens) -> lsp::CodeLens {
+    lsp::CodeLens {
+        range: lines.to_range(&l.span),
+        command: Some(lsp::Command { title: l.title.clone(), command: String::new(), arguments: None }),
+        data: None,
+    }
+}
+
 fn to_symbol_kind(k: ide::SymbolKind) -> lsp::SymbolKind {
     match k {
         ide::SymbolKind::Frontmatter => lsp::SymbolKind::NAMESPACE,

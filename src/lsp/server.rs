@@ -654,8 +654,24 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
-        let hover = move |cx: &Cx<'_>| features::hover(cx.snap, cx.settings, cx.generation, &cx.flags, at.position);
+        let servers = self.mcp_servers_of(&at.text_document.uri);
+        let hover = move |cx: &Cx<'_>| {
+            features::hover(cx.snap, cx.settings, cx.generation, &cx.flags, at.position, &servers)
+        };
         Ok(self.with_document("hover", &at.text_document.uri, hover).await?.flatten())
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
+        let servers = self.mcp_servers_of(&params.text_document.uri);
+        let range = params.range;
+        let hints = move |cx: &Cx<'_>| features::inlay_hints(cx.snap, cx.settings, &cx.flags, range, &servers);
+        self.with_document("inlayHint", &params.text_document.uri, hints).await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
+        let servers = self.mcp_servers_of(&params.text_document.uri);
+        let lenses = move |cx: &Cx<'_>| features::code_lenses(cx.snap, cx.settings, &cx.flags, &servers);
+        self.with_document("codeLens", &params.text_document.uri, lenses).await
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
