@@ -322,7 +322,11 @@ impl<'a, 'c> Builder<'a, 'c> {
     fn grant_tool(&mut self, t: &'c ToolSpec, written: &str) {
         let status = t.status.at(t.since.as_deref(), self.stated);
         if at_version(t.added.as_deref(), None, self.stated) == AtVersion::NotYet {
-            let why = format!("not in the team's {} version (added in {})", self.product(), t.added.as_deref().unwrap_or("?"));
+            let why = format!(
+                "not in the team's {} version (added in {})",
+                self.product(),
+                t.added.as_deref().unwrap_or("?")
+            );
             push_group(&mut self.ignored, &why, written);
             return;
         }
@@ -416,7 +420,8 @@ impl<'a, 'c> Builder<'a, 'c> {
         let cat = self.cat;
         let grant_key = cat.tool_keys.iter().find(|k| key_grants(k) && self.fm_entry(k).is_some()).cloned();
         let deny_key = cat.tool_keys.iter().find(|k| !key_grants(k) && self.fm_entry(k).is_some()).cloned();
-        let list: Option<ToolList> = grant_key.as_deref().and_then(|k| self.fm_entry(k)).map(|e| tools::read_in(cat, e, a.text));
+        let list: Option<ToolList> =
+            grant_key.as_deref().and_then(|k| self.fm_entry(k)).map(|e| tools::read_in(cat, e, a.text));
         let mut listed_mcp_all = false;
         match &list {
             None => self.basis = Basis::Inherited,
@@ -431,7 +436,11 @@ impl<'a, 'c> Builder<'a, 'c> {
                 };
                 self.basis = Basis::Unreadable(why);
             }
-            Some(l) if l.items.iter().any(|i| cat.tool(&i.name).is_some_and(|t| t.concept.as_deref() == Some("all-tools"))) => {
+            Some(l)
+                if l.items
+                    .iter()
+                    .any(|i| cat.tool(&i.name).is_some_and(|t| t.concept.as_deref() == Some("all-tools"))) =>
+            {
                 self.basis = Basis::Wildcard;
             }
             Some(l) => {
@@ -466,7 +475,11 @@ impl<'a, 'c> Builder<'a, 'c> {
                                 }
                             }
                             None if it.name == "mcp__*" => listed_mcp_all = true,
-                            None => push_group(&mut self.ignored, "an MCP server agentls cannot see (a plugin's?)", &it.name),
+                            None => push_group(
+                                &mut self.ignored,
+                                "an MCP server agentls cannot see (a plugin's?)",
+                                &it.name,
+                            ),
                         },
                         Resolved::BadMcp => push_group(&mut self.ignored, "malformed MCP tool name", &it.name),
                         Resolved::Foreign(other, _) => {
@@ -571,6 +584,25 @@ impl<'a, 'c> Builder<'a, 'c> {
             }
         }
 
+        if let (Dialect::Claude, Basis::Listed, Some(l)) = (self.d, &self.basis, &list) {
+            let known = |n: &str| match resolve(cat, self.d, n, false) {
+                Resolved::Tool(t) => t.status.at(t.since.as_deref(), self.stated) != Status::Removed,
+                Resolved::Mcp => true,
+                _ => false,
+            };
+            if !l.items.is_empty() && !l.items.iter().any(|i| known(&i.name)) {
+                // The catalog's `tools` key: "if no entry resolves, the launch fails naming the entries".
+                self.notes.push(
+                    "No entry of `tools` resolves: Claude Code refuses to launch the subagent and names the entries."
+                        .into(),
+                );
+            }
+            if self.fm_entry("mcpServers").is_some() && self.mcp.iter().any(|g| matches!(g.access, McpAccess::Not(_))) {
+                self.notes.push(
+                    "Claude Code's documentation does not say whether a `tools` list must also name the servers of `mcpServers`; agentls counts only those it names.".into(),
+                );
+            }
+        }
         if self.d == Dialect::Copilot {
             let targets = copilot_targets(a);
             if targets.github {
@@ -610,14 +642,15 @@ impl<'a, 'c> Builder<'a, 'c> {
         // The permission object the loader builds: the `tools` map converted, then `permission`
         // merged over it (a key keeps its first position).
         let mut object: Vec<(String, PermValue, Origin)> = Vec::new();
-        let set = |object: &mut Vec<(String, PermValue, Origin)>, k: String, v: PermValue, o: Origin| {
-            match object.iter_mut().find(|(x, _, _)| *x == k) {
-                Some(slot) => {
-                    slot.1 = v;
-                    slot.2 = o;
-                }
-                None => object.push((k, v, o)),
+        let set = |object: &mut Vec<(String, PermValue, Origin)>, k: String, v: PermValue, o: Origin| match object
+            .iter_mut()
+            .find(|(x, _, _)| *x == k)
+        {
+            Some(slot) => {
+                slot.1 = v;
+                slot.2 = o;
             }
+            None => object.push((k, v, o)),
         };
         if let Some(e) = self.fm_entry("tools") {
             let list = tools::read_in(cat, e, a.text);
@@ -672,7 +705,9 @@ impl<'a, 'c> Builder<'a, 'c> {
         ];
         for (k, v, o) in &object {
             match v {
-                PermValue::Action(act) => rules.push(Rule { perm: k.clone(), pattern: "*".into(), action: *act, origin: o.clone() }),
+                PermValue::Action(act) => {
+                    rules.push(Rule { perm: k.clone(), pattern: "*".into(), action: *act, origin: o.clone() })
+                }
                 PermValue::Patterns(ps) => rules.extend(ps.iter().map(|(p, act)| Rule {
                     perm: k.clone(),
                     pattern: p.clone(),
@@ -753,7 +788,9 @@ impl<'a, 'c> Builder<'a, 'c> {
                     let mut only: Vec<String> = Vec::new();
                     for (k, _, _) in object.iter().filter(|(k, _, _)| k.starts_with(&prefix) && !k.contains('*')) {
                         match last(k) {
-                            Some(r) if r.pattern == "*" && r.action == Action::Deny => but.push(k[prefix.len()..].to_string()),
+                            Some(r) if r.pattern == "*" && r.action == Action::Deny => {
+                                but.push(k[prefix.len()..].to_string())
+                            }
                             Some(_) if file_denies_all => only.push(k[prefix.len()..].to_string()),
                             _ => {}
                         }
@@ -770,7 +807,9 @@ impl<'a, 'c> Builder<'a, 'c> {
             let access = if s.disabled { McpAccess::Not(format!("disabled in {}", s.origin)) } else { access };
             self.grant_for(&s.name).access = access;
         }
-        self.notes.push("The permissions of `opencode.json` (project and user) also apply; agentls does not read them.".into());
+        self.notes.push(
+            "The permissions of `opencode.json` (project and user) also apply; agentls does not read them.".into(),
+        );
     }
 
     /// The team policy's denials, applied last.
@@ -782,7 +821,11 @@ impl<'a, 'c> Builder<'a, 'c> {
                 push_group(&mut self.removed, "denied by the team policy (the product itself still grants it)", &t);
             } else if !pol.tool_allowed(&t) {
                 self.remove(&t);
-                push_group(&mut self.removed, "not in the team policy's allowed tools (the product itself still grants it)", &t);
+                push_group(
+                    &mut self.removed,
+                    "not in the team policy's allowed tools (the product itself still grants it)",
+                    &t,
+                );
             }
         }
         for g in &mut self.mcp {
@@ -1001,10 +1044,17 @@ pub fn markdown(e: &Effective) -> String {
     let mut out = vec![format!("**Effective tools** · {} · as {product} computes them", count_label(e))];
     let from = match &e.basis {
         Basis::Inherited if e.dialect == Dialect::Opencode => {
-            format!("Every OpenCode tool is allowed unless a permission denies it: {} available.", plural(e.pool, "tool"))
+            format!(
+                "Every OpenCode tool is allowed unless a permission denies it: {} available.",
+                plural(e.pool, "tool")
+            )
         }
         Basis::Inherited => {
-            format!("No tools list: the agent inherits all {} available to {}.", plural(e.pool, "tool"), e.dialect.a_noun())
+            format!(
+                "No tools list: the agent inherits all {} available to {}.",
+                plural(e.pool, "tool"),
+                e.dialect.a_noun()
+            )
         }
         Basis::Wildcard => format!("`*` in the list: all {}, as with no list.", plural(e.pool, "tool")),
         Basis::Listed => "From the tools the file lists.".to_string(),
@@ -1036,10 +1086,16 @@ pub fn markdown(e: &Effective) -> String {
         out.push(format!("Asks for approval first: {}", code_list(&e.asks)));
     }
     out.extend(section("Ignored (grant nothing):", &e.ignored));
-    if !e.mcp.is_empty() || e.mcp_all {
+    if e.mcp.is_empty() && e.mcp_all {
+        out.push(
+            "MCP servers: every server configured for the session; no configuration file of this workspace names one."
+                .into(),
+        );
+    } else if !e.mcp.is_empty() || e.mcp_all {
         let mut lines = Vec::new();
         for g in &e.mcp {
-            let origin = g.origin.as_deref().map_or_else(|| "not configured in this workspace".to_string(), |o| o.to_string());
+            let origin =
+                g.origin.as_deref().map_or_else(|| "not configured in this workspace".to_string(), |o| o.to_string());
             let access = match &g.access {
                 McpAccess::All => format!("all tools (`{}`)", g.pattern),
                 McpAccess::Only(v) => code_list(v),
@@ -1049,7 +1105,10 @@ pub fn markdown(e: &Effective) -> String {
             lines.push(format!("- `{}` ({origin}): {access}", g.server));
         }
         if e.mcp_all {
-            lines.push("- and every MCP server configured outside the workspace (user settings), which agentls does not read".into());
+            lines.push(
+                "- and every MCP server configured outside the workspace (user settings), which agentls does not read"
+                    .into(),
+            );
         }
         out.push(format!("MCP servers ({} granted):\n{}", e.mcp_servers(), lines.join("\n")));
     }
@@ -1081,4 +1140,326 @@ pub fn tooltip(e: &Effective) -> String {
 /// A set of names, for tests and callers that compare.
 pub fn names(e: &Effective) -> HashSet<&str> {
     e.tools.iter().map(String::as_str).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Settings};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    const CLAUDE: &str = ".claude/agents/a.md";
+    const DROID: &str = ".factory/droids/a.md";
+    const COPILOT: &str = ".github/agents/a.agent.md";
+    const OPENCODE: &str = ".opencode/agents/a.md";
+
+    fn servers() -> Vec<McpServerInfo> {
+        ["github", "linear"]
+            .iter()
+            .map(|n| McpServerInfo { name: n.to_string(), origin: ".mcp.json".into(), disabled: false })
+            .collect()
+    }
+
+    fn eff_with(path: &str, text: &str, settings: &Settings) -> Effective {
+        let a = analyze(text, Some(Path::new(path)), settings);
+        effective(&a, &servers()).unwrap_or_else(|| panic!("no effective set for {text:?}"))
+    }
+
+    fn eff(path: &str, text: &str) -> Effective {
+        eff_with(path, text, &Settings::default())
+    }
+
+    fn with_policy(yaml: &str) -> Settings {
+        let p = crate::policy::parse(yaml, None).expect("a valid policy");
+        Settings { policy: Arc::new(crate::policy::LoadedPolicy::from_policy(p, None)), ..Settings::default() }
+    }
+
+    fn access<'e>(e: &'e Effective, server: &str) -> &'e McpAccess {
+        &e.mcp.iter().find(|g| g.server == server).unwrap_or_else(|| panic!("no {server} in {:?}", e.mcp)).access
+    }
+
+    fn group_of<'e>(groups: &'e [Group], tool: &str) -> Option<&'e Group> {
+        groups.iter().find(|g| g.tools.iter().any(|t| t == tool))
+    }
+
+    #[test]
+    fn omitted_tools_inherit_every_tool() {
+        // Factory: every current tool, none of the unavailable or retired ones.
+        let e = eff(DROID, "---\nname: a\ndescription: d\n---\nBody\n");
+        assert_eq!(e.basis, Basis::Inherited);
+        for t in ["Read", "LS", "Execute", "FetchUrl", "ApplyPatch", "TodoWrite", "Skill"] {
+            assert!(names(&e).contains(t), "{t} in {:?}", e.tools);
+        }
+        for t in ["Task", "AskUser", "GenerateDroid", "MultiEdit", "Bash"] {
+            assert!(!names(&e).contains(t), "{t} in {:?}", e.tools);
+        }
+        assert_eq!(e.pool, e.tools.len());
+        assert_eq!(count_label(&e), format!("all {} tools (inherited)", e.tools.len()));
+        assert!(e.mcp_all && e.mcp_servers() == 2, "{:?}", e.mcp);
+
+        // Claude Code: the subagent filter's tools are removed, the background filter's may be withheld.
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\n---\n");
+        assert!(names(&e).contains("Bash") && names(&e).contains("Agent"), "{:?}", e.tools);
+        let g = group_of(&e.removed, "AskUserQuestion").expect("AskUserQuestion removed");
+        assert!(g.why.contains("every subagent") && g.tools.contains(&"EnterPlanMode".to_string()), "{g:?}");
+        assert!(!names(&e).contains("AskUserQuestion") && !names(&e).contains("*"));
+        assert!(group_of(&e.withheld, "CronCreate").is_some_and(|g| g.why.contains("background")), "{:?}", e.withheld);
+        assert!(names(&e).contains("CronCreate"), "may be withheld, still counted");
+        assert_eq!(e.model, "inherited");
+
+        // A list holding `*` is no list at all.
+        let w = eff(CLAUDE, "---\nname: a\ndescription: d\ntools: Read, *\n---\n");
+        assert_eq!(w.basis, Basis::Wildcard);
+        assert_eq!(w.tools, e.tools);
+
+        // OpenCode: every tool but the defaults' `question`.
+        let e = eff(OPENCODE, "---\ndescription: d\nmode: primary\n---\n");
+        assert!(names(&e).contains("bash") && names(&e).contains("todowrite") && !names(&e).contains("question"));
+        assert!(group_of(&e.removed, "question").is_some_and(|g| g.why.contains("defaults")));
+        assert!(!names(&e).contains("list"), "deprecated tools are not offered");
+
+        // Copilot: every tool, tool sets counted by their members.
+        let e = eff(COPILOT, "---\ndescription: d\n---\n");
+        assert!(names(&e).contains("edit/editFiles") && names(&e).contains("todo"), "{:?}", e.tools);
+        assert!(!names(&e).contains("edit") && !names(&e).contains("*") && !names(&e).contains("codebase"));
+        assert_eq!(e.model, "default");
+    }
+
+    #[test]
+    fn categories_and_tool_sets_expand() {
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: read-only\n---\nB\n");
+        assert_eq!(e.basis, Basis::Category("read-only".into()));
+        assert_eq!(e.tools, ["Read", "LS", "Grep", "Glob", "TodoWrite", "Skill"]);
+        assert!(group_of(&e.expanded, "TodoWrite").is_some_and(|g| g.why.contains("every Factory droid")));
+        // `mcp`: every MCP tool, no built-in tool but the automatic ones.
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: mcp\n---\nB\n");
+        assert_eq!(e.tools, ["TodoWrite", "Skill"]);
+        assert!(e.mcp_all && matches!(access(&e, "linear"), McpAccess::All));
+
+        let e = eff(COPILOT, "---\ndescription: d\ntools: ['edit', 'codebase', 'nonesuch']\n---\n");
+        for t in ["edit/editFiles", "edit/createFile", "edit/rename", "search/codebase"] {
+            assert!(names(&e).contains(t), "{t} in {:?}", e.tools);
+        }
+        assert!(group_of(&e.expanded, "edit/editFiles").is_some_and(|g| g.why.contains("tool set")));
+        assert!(group_of(&e.expanded, "search/codebase").is_some_and(|g| g.why.contains("`codebase`")));
+        assert!(group_of(&e.ignored, "nonesuch").is_some());
+        // `[]`: none.
+        let e = eff(COPILOT, "---\ndescription: d\ntools: []\n---\n");
+        assert!(e.tools.is_empty() && e.mcp_servers() == 0);
+        assert_eq!(count_label(&e), "no tools");
+    }
+
+    #[test]
+    fn listed_tools_as_the_loader_reads_them() {
+        let t = "---\nname: a\ndescription: d\ntools: Read, Task, LS, Bogus, Execute, AskUserQuestion\nmodel: sonnet\n---\n";
+        let e = eff(CLAUDE, t);
+        assert_eq!(e.basis, Basis::Listed);
+        assert_eq!(e.tools, ["Read", "Agent"], "Task is read as Agent");
+        assert!(group_of(&e.ignored, "LS").is_some_and(|g| g.why.contains("removed")));
+        assert!(group_of(&e.ignored, "Bogus").is_some_and(|g| g.why == "unknown"));
+        assert!(group_of(&e.ignored, "Execute").is_some_and(|g| g.why.contains("Factory")));
+        assert!(group_of(&e.removed, "AskUserQuestion").is_some());
+        assert_eq!(e.model, "sonnet");
+        assert_eq!(count_label(&e), "2 tools");
+        // A listed tool the background filter takes for sure with `background: true`.
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ntools: Read, CronCreate\nbackground: true\n---\n");
+        assert_eq!(e.tools, ["Read"]);
+        assert!(group_of(&e.removed, "CronCreate").is_some_and(|g| g.why.contains("`background: true`")));
+        // Nothing resolves: the launch fails.
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ntools: Bogus, LS\n---\n");
+        assert!(e.notes.iter().any(|n| n.contains("refuses to launch")), "{:?}", e.notes);
+
+        // Factory: a retired name is read as its replacement, an unavailable one grants nothing.
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Read\", \"MultiEdit\", \"Task\"]\n---\nB\n");
+        assert_eq!(e.tools, ["Read", "Edit", "TodoWrite", "Skill"]);
+        assert!(group_of(&e.ignored, "Task").is_some_and(|g| g.why.contains("not available")));
+    }
+
+    #[test]
+    fn disallowed_tools_are_removed() {
+        let all = eff(CLAUDE, "---\nname: a\ndescription: d\n---\n");
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ndisallowedTools: Write, Edit, Task\n---\n");
+        assert_eq!(e.basis, Basis::Inherited);
+        for t in ["Write", "Edit", "Agent"] {
+            assert!(!names(&e).contains(t), "{t}");
+            assert!(group_of(&e.removed, t).is_some_and(|g| g.why == "`disallowedTools`"), "{t}: {:?}", e.removed);
+        }
+        assert_eq!(e.tools.len(), all.tools.len() - 3);
+        assert_eq!(e.pool, all.tools.len());
+        assert_eq!(count_label(&e), format!("{} of {} tools (inherited)", e.tools.len(), e.pool));
+        // A tool both allowed and disallowed is removed.
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ntools: Read, Bash\ndisallowedTools: Bash\n---\n");
+        assert_eq!(e.tools, ["Read"]);
+    }
+
+    #[test]
+    fn opencode_permission_rules() {
+        // `write: false` becomes the `edit` permission, which governs `edit`, `write` and `apply_patch`.
+        let e = eff(
+            OPENCODE,
+            "---\ndescription: d\nmode: primary\ntools:\n  write: false\npermission:\n  bash: ask\n---\n",
+        );
+        for t in ["edit", "write", "apply_patch"] {
+            assert!(!names(&e).contains(t), "{t} in {:?}", e.tools);
+            assert!(group_of(&e.removed, t).is_some_and(|g| g.why.contains("`write: false` in `tools`")), "{t}");
+        }
+        assert!(names(&e).contains("bash") && e.asks == ["bash"], "{:?}", e.asks);
+        assert_eq!(e.basis, Basis::Inherited);
+        // Every tool off, then two on.
+        let e = eff(
+            OPENCODE,
+            "---\ndescription: d\nmode: primary\ntools:\n  \"*\": false\n  read: true\n  grep: true\n---\n",
+        );
+        assert_eq!(e.basis, Basis::Enabled);
+        assert_eq!(e.tools, ["read", "grep"]);
+        assert!(e.removed.is_empty(), "tools never enabled are not listed as removed: {:?}", e.removed);
+        assert!(e.mcp.iter().all(|g| !g.granted()) && !e.mcp_all);
+        // `permission` wins over `tools`; the last matching rule decides.
+        let e = eff(OPENCODE, "---\ndescription: d\nmode: primary\ntools:\n  bash: false\npermission:\n  bash: allow\n  webfetch: deny\n---\n");
+        assert!(names(&e).contains("bash") && !names(&e).contains("webfetch"));
+        assert!(group_of(&e.removed, "webfetch").is_some_and(|g| g.why.contains("`permission`")));
+        // A pattern map does not disable the tool unless its last rule denies `*`.
+        let e = eff(
+            OPENCODE,
+            "---\ndescription: d\nmode: primary\npermission:\n  bash:\n    \"*\": ask\n    \"git *\": allow\n---\n",
+        );
+        assert!(names(&e).contains("bash"));
+        let e = eff(OPENCODE, "---\ndescription: d\nmode: primary\npermission: deny\n---\n");
+        assert!(e.tools.is_empty() && e.basis == Basis::Enabled);
+        // A subagent run through `task` loses `todowrite` and `task` unless its permission names them.
+        let e = eff(OPENCODE, "---\ndescription: d\nmode: subagent\npermission:\n  task: allow\n---\n");
+        assert!(!names(&e).contains("todowrite") && names(&e).contains("task"), "{:?}", e.tools);
+        assert!(group_of(&e.removed, "todowrite").is_some());
+        let e = eff(OPENCODE, "---\ndescription: d\n---\n");
+        assert!(names(&e).contains("todowrite") && group_of(&e.withheld, "todowrite").is_some());
+    }
+
+    #[test]
+    fn the_policy_denies_last() {
+        let s = with_policy("tools:\n  deny: [Execute, \"mcp__linear__*\"]\n");
+        let e = eff_with(DROID, "---\nname: a\ndescription: d\ntools: [\"Read\", \"Execute\"]\n---\nB\n", &s);
+        assert_eq!(e.tools, ["Read", "TodoWrite", "Skill"]);
+        let g = group_of(&e.removed, "Execute").expect("Execute removed");
+        assert!(g.why.contains("team policy") && g.why.contains("still grants"), "{g:?}");
+        let e = eff_with(CLAUDE, "---\nname: a\ndescription: d\n---\n", &s);
+        assert!(matches!(access(&e, "linear"), McpAccess::Not(w) if w.contains("policy")));
+        assert!(matches!(access(&e, "github"), McpAccess::All));
+        // An allow list removes what it does not name.
+        let s = with_policy("tools:\n  allow: [Read, Grep, TodoWrite, Skill]\n");
+        let e = eff_with(DROID, "---\nname: a\ndescription: d\ntools: read-only\n---\nB\n", &s);
+        assert_eq!(e.tools, ["Read", "Grep", "TodoWrite", "Skill"]);
+        assert!(group_of(&e.removed, "LS").is_some_and(|g| g.why.contains("allowed tools")));
+    }
+
+    #[test]
+    fn mcp_servers_per_dialect() {
+        // Claude Code: a whole server, one tool, an unconfigured server; an allowlist grants no other.
+        let t = "---\nname: a\ndescription: d\ntools: Read, mcp__github__*, mcp__gone__x\n---\n";
+        let e = eff(CLAUDE, t);
+        assert!(matches!(access(&e, "github"), McpAccess::All));
+        assert!(matches!(access(&e, "linear"), McpAccess::Not(_)));
+        let gone = e.mcp.iter().find(|g| g.server == "gone").unwrap();
+        assert!(gone.origin.is_none() && !gone.granted());
+        assert_eq!(e.mcp_servers(), 1);
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ntools: mcp__linear__search\n---\n");
+        assert_eq!(access(&e, "linear"), &McpAccess::Only(vec!["search".into()]));
+        // `disallowedTools`: every MCP tool, one server, one tool.
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ndisallowedTools: mcp__*\n---\n");
+        assert_eq!(e.mcp_servers(), 0);
+        assert!(!e.mcp_all);
+        let e = eff(CLAUDE, "---\nname: a\ndescription: d\ndisallowedTools: mcp__github, mcp__linear__drop\n---\n");
+        assert!(matches!(access(&e, "github"), McpAccess::Not(_)));
+        assert_eq!(access(&e, "linear"), &McpAccess::AllBut(vec!["drop".into()]));
+        // Factory: `mcpServers` grants whole servers, even with a tools list; `[]` none.
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Read\"]\nmcpServers: [\"linear\"]\n---\nB\n");
+        assert!(matches!(access(&e, "linear"), McpAccess::All) && matches!(access(&e, "github"), McpAccess::Not(_)));
+        let e = eff(DROID, "---\nname: a\ndescription: d\nmcpServers: []\n---\nB\n");
+        assert_eq!(e.mcp_servers(), 0);
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Read\", \"github___search_code\"]\n---\nB\n");
+        assert_eq!(access(&e, "github"), &McpAccess::Only(vec!["search_code".into()]));
+        // Copilot: `<server>/*`; GitHub's own servers when the file is for GitHub.
+        let e = eff(COPILOT, "---\ndescription: d\ntarget: github-copilot\ntools: ['read', 'playwright/*']\n---\n");
+        let p = e.mcp.iter().find(|g| g.server == "playwright").unwrap();
+        assert!(p.granted() && p.origin.as_deref() == Some("built into GitHub"));
+        let e = eff(COPILOT, "---\ndescription: d\ntarget: vscode\n---\n");
+        assert!(e.mcp.iter().all(|g| g.server != "playwright"));
+        // OpenCode: a server's wildcard set false.
+        let e = eff(OPENCODE, "---\ndescription: d\ntools:\n  linear_*: false\n  github_delete: false\n---\n");
+        assert!(matches!(access(&e, "linear"), McpAccess::Not(w) if w.contains("linear_*")));
+        assert_eq!(access(&e, "github"), &McpAccess::AllBut(vec!["delete".into()]));
+        // A disabled server grants nothing.
+        let a = analyze("---\nname: a\ndescription: d\n---\n", Some(Path::new(CLAUDE)), &Settings::default());
+        let off = vec![McpServerInfo { name: "db".into(), origin: ".mcp.json".into(), disabled: true }];
+        let e = effective(&a, &off).unwrap();
+        assert!(matches!(access(&e, "db"), McpAccess::Not(w) if w.contains("disabled")));
+    }
+
+    #[test]
+    fn labels_hints_and_lenses() {
+        let t = "---\nname: a\ndescription: d\ntools: Read, Grep, mcp__github__*\nmodel: sonnet\n---\nBody\n";
+        let e = eff(CLAUDE, t);
+        assert_eq!(hint_label(&e), "→ 2 tools + 1 MCP server");
+        assert_eq!(lens_title(&e), "2 tools · 1 MCP server · model sonnet");
+        let md = markdown(&e);
+        assert!(md.starts_with("**Effective tools** · 2 tools · as Claude Code computes them"), "{md}");
+        assert!(
+            md.contains("`Read`, `Grep`") && md.contains("`github` (.mcp.json): all tools (`mcp__github__*`)"),
+            "{md}"
+        );
+        assert!(tooltip(&e).contains("`github`: all tools"));
+
+        let a = analyze(t, Some(Path::new(CLAUDE)), &Settings::default());
+        let hints = crate::ide::inlay_hints(&a, &servers());
+        assert_eq!(hints.len(), 1);
+        assert_eq!(&t[..hints[0].offset], "---\nname: a\ndescription: d\ntools: Read, Grep, mcp__github__*");
+        let lenses = crate::ide::code_lenses(&a, &servers());
+        assert_eq!(&t[lenses[0].span.clone()], "---");
+        assert_eq!(lenses[0].title, "2 tools · 1 MCP server · model sonnet");
+
+        // Without `tools`: after the `name` line, else after the opening `---`; a block list's
+        // hint goes after its last item.
+        let t = "---\nname: a\ndescription: d\n---\n";
+        let a = analyze(t, Some(Path::new(DROID)), &Settings::default());
+        let h = &crate::ide::inlay_hints(&a, &[])[0];
+        assert_eq!(&t[..h.offset], "---\nname: a");
+        assert_eq!(h.label, format!("→ all {} tools (inherited)", eff(DROID, t).tools.len()));
+        let t = "---\ndescription: d\n---\n";
+        let a = analyze(t, Some(Path::new(COPILOT)), &Settings::default());
+        assert_eq!(crate::ide::inlay_hints(&a, &[])[0].offset, 3);
+        let t = "---\nname: a\ntools:\n  - Read\n  - Grep\n\nmodel: inherit\n---\n";
+        let a = analyze(t, Some(Path::new(DROID)), &Settings::default());
+        assert_eq!(&t[..crate::ide::inlay_hints(&a, &[])[0].offset], "---\nname: a\ntools:\n  - Read\n  - Grep");
+
+        // Copilot's model list: the first, and how many fall back.
+        let e = eff(COPILOT, "---\ndescription: d\nmodel: [GPT-5, Claude Sonnet 5]\n---\n");
+        assert_eq!(e.model, "GPT-5 (+1 fallback)");
+    }
+
+    #[test]
+    fn only_agent_files() {
+        let a = analyze(
+            "---\nname: pdf\ndescription: d\nallowed-tools: Read\n---\n",
+            Some(Path::new(".claude/skills/pdf/SKILL.md")),
+            &Settings::default(),
+        );
+        assert!(effective(&a, &[]).is_none());
+        assert!(crate::ide::inlay_hints(&a, &[]).is_empty() && crate::ide::code_lenses(&a, &[]).is_empty());
+        let a = analyze("no frontmatter\n", Some(Path::new(CLAUDE)), &Settings::default());
+        assert!(effective(&a, &[]).is_none());
+    }
+
+    #[test]
+    fn condition_phrases_drop_the_tool() {
+        assert_eq!(
+            condition_phrase(
+                "Claude Code keeps only a few, and `background: true` keeps this one: it runs without `{tool}`"
+            ),
+            "Claude Code keeps only a few, and `background: true` keeps this one"
+        );
+        assert_eq!(
+            condition_phrase("removes `{tool}` from every subagent: gone"),
+            "removes {tools} from every subagent"
+        );
+    }
 }

@@ -87,7 +87,10 @@ pub fn code_lenses(
     servers: &[ide::McpServerInfo],
 ) -> Vec<lsp::CodeLens> {
     let lines = snap.lines(flags.encoding);
-    snap.with_analysis(settings, |a| ide::code_lenses(a, servers)).iter().map(|l| proto::to_code_lens(&lines, l)).collect()
+    snap.with_analysis(settings, |a| ide::code_lenses(a, servers))
+        .iter()
+        .map(|l| proto::to_code_lens(&lines, l))
+        .collect()
 }
 
 pub fn document_symbols(snap: &Snapshot, settings: &Settings, flags: &ClientFlags) -> lsp::DocumentSymbolResponse {

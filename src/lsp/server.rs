@@ -655,9 +655,8 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
         let servers = self.mcp_servers_of(&at.text_document.uri);
-        let hover = move |cx: &Cx<'_>| {
-            features::hover(cx.snap, cx.settings, cx.generation, &cx.flags, at.position, &servers)
-        };
+        let hover =
+            move |cx: &Cx<'_>| features::hover(cx.snap, cx.settings, cx.generation, &cx.flags, at.position, &servers);
         Ok(self.with_document("hover", &at.text_document.uri, hover).await?.flatten())
     }
 
