@@ -39,7 +39,7 @@
 //! denies. It is subtracted here because the effective set answers "what may this agent use", and
 //! the hover says which tools only the policy removes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::analysis::Analysis;
 use crate::catalog::{at_version, AtVersion, Catalog, Status, ToolSpec};
@@ -211,8 +211,12 @@ struct Builder<'a, 'c> {
     withheld: Vec<Group>,
     asks: Vec<String>,
     ignored: Vec<Group>,
+    ignored_seen: HashSet<String>,
     servers: Vec<McpServerInfo>,
     mcp: Vec<McpGrant>,
+    /// Where each server's grant is in `mcp`, and the single tools already granted.
+    mcp_at: HashMap<String, usize>,
+    mcp_tools_seen: HashSet<(String, String)>,
     mcp_all: bool,
     notes: Vec<String>,
 }
@@ -255,10 +259,23 @@ impl<'a, 'c> Builder<'a, 'c> {
             withheld: Vec::new(),
             asks: Vec::new(),
             ignored: Vec::new(),
+            ignored_seen: HashSet::new(),
             servers: all,
             mcp: Vec::new(),
+            mcp_at: HashMap::new(),
+            mcp_tools_seen: HashSet::new(),
             mcp_all: false,
             notes: Vec::new(),
+        }
+    }
+
+    /// Notes a listed name that grants nothing (once per reason; a list may hold thousands).
+    fn ignore(&mut self, why: &str, name: &str) {
+        if self.ignored_seen.insert(format!("{why}\u{0}{name}")) {
+            match self.ignored.iter_mut().find(|g| g.why == why) {
+                Some(g) => g.tools.push(name.to_string()),
+                None => self.ignored.push(Group { tools: vec![name.to_string()], why: why.to_string() }),
+            }
         }
     }
 
@@ -327,7 +344,7 @@ impl<'a, 'c> Builder<'a, 'c> {
                 self.product(),
                 t.added.as_deref().unwrap_or("?")
             );
-            push_group(&mut self.ignored, &why, written);
+            self.ignore(&why, written);
             return;
         }
         let target: &str = match status {
@@ -339,7 +356,7 @@ impl<'a, 'c> Builder<'a, 'c> {
             Status::Unavailable if crate::semantics::conditions::governs_tool(self.d, &t.name) => &t.name,
             Status::Unavailable => {
                 let why = format!("not available to {}", self.d.a_noun());
-                push_group(&mut self.ignored, &why, written);
+                self.ignore(&why, written);
                 return;
             }
             Status::Deprecated => match t.replacement.as_deref() {
@@ -354,7 +371,7 @@ impl<'a, 'c> Builder<'a, 'c> {
                     Some(r) => format!("removed (now `{r}`)"),
                     None => "removed".to_string(),
                 };
-                push_group(&mut self.ignored, &why, written);
+                self.ignore(&why, written);
                 return;
             }
         };
@@ -390,9 +407,10 @@ impl<'a, 'c> Builder<'a, 'c> {
     }
 
     fn grant_for(&mut self, server: &str) -> &mut McpGrant {
-        if let Some(i) = self.mcp.iter().position(|g| g.server == server) {
+        if let Some(&i) = self.mcp_at.get(server) {
             return &mut self.mcp[i];
         }
+        self.mcp_at.insert(server.to_string(), self.mcp.len());
         let origin = self.servers.iter().find(|s| s.name == server).map(|s| s.origin.clone());
         let pattern = self.server_pattern(server);
         self.mcp.push(McpGrant {
@@ -462,12 +480,15 @@ impl<'a, 'c> Builder<'a, 'c> {
                         }
                         Resolved::Mcp => match self.mcp_name(&it.name) {
                             Some((server, tool)) => {
+                                let fresh = tool
+                                    .as_ref()
+                                    .is_none_or(|t| self.mcp_tools_seen.insert((server.clone(), t.clone())));
                                 let g = self.grant_for(&server);
                                 match (&mut g.access, tool) {
                                     (McpAccess::All, _) => {}
                                     (_, None) => g.access = McpAccess::All,
                                     (McpAccess::Only(v), Some(t)) => {
-                                        if !v.contains(&t) {
+                                        if fresh {
                                             v.push(t)
                                         }
                                     }
@@ -475,17 +496,11 @@ impl<'a, 'c> Builder<'a, 'c> {
                                 }
                             }
                             None if it.name == "mcp__*" => listed_mcp_all = true,
-                            None => push_group(
-                                &mut self.ignored,
-                                "an MCP server agentls cannot see (a plugin's?)",
-                                &it.name,
-                            ),
+                            None => self.ignore("an MCP server agentls cannot see (a plugin's?)", &it.name),
                         },
-                        Resolved::BadMcp => push_group(&mut self.ignored, "malformed MCP tool name", &it.name),
-                        Resolved::Foreign(other, _) => {
-                            push_group(&mut self.ignored, &format!("{} tool", other.a_display()), &it.name)
-                        }
-                        Resolved::Unknown => push_group(&mut self.ignored, "unknown", &it.name),
+                        Resolved::BadMcp => self.ignore("malformed MCP tool name", &it.name),
+                        Resolved::Foreign(other, _) => self.ignore(&format!("{} tool", other.a_display()), &it.name),
+                        Resolved::Unknown => self.ignore("unknown", &it.name),
                     }
                 }
             }
@@ -642,16 +657,18 @@ impl<'a, 'c> Builder<'a, 'c> {
         // The permission object the loader builds: the `tools` map converted, then `permission`
         // merged over it (a key keeps its first position).
         let mut object: Vec<(String, PermValue, Origin)> = Vec::new();
-        let set = |object: &mut Vec<(String, PermValue, Origin)>, k: String, v: PermValue, o: Origin| match object
-            .iter_mut()
-            .find(|(x, _, _)| *x == k)
-        {
-            Some(slot) => {
-                slot.1 = v;
-                slot.2 = o;
-            }
-            None => object.push((k, v, o)),
-        };
+        let mut at: HashMap<String, usize> = HashMap::new();
+        let mut set =
+            |object: &mut Vec<(String, PermValue, Origin)>, k: String, v: PermValue, o: Origin| match at.get(&k) {
+                Some(&i) => {
+                    object[i].1 = v;
+                    object[i].2 = o;
+                }
+                None => {
+                    at.insert(k.clone(), object.len());
+                    object.push((k, v, o));
+                }
+            };
         if let Some(e) = self.fm_entry("tools") {
             let list = tools::read_in(cat, e, a.text);
             if list.shape == Shape::Map {
@@ -659,7 +676,7 @@ impl<'a, 'c> Builder<'a, 'c> {
                     let Some(on) = it.enabled else { continue };
                     let action = if on { Action::Allow } else { Action::Deny };
                     if matches!(resolve(cat, self.d, &it.name, false), Resolved::Unknown | Resolved::Foreign(..)) {
-                        push_group(&mut self.ignored, "not an OpenCode tool (an unused permission)", &it.name);
+                        self.ignore("not an OpenCode tool (an unused permission)", &it.name);
                     }
                     let origin = Origin::Tools(format!("`{}: {on}` in `tools`", it.name));
                     set(&mut object, perm_of(&it.name), PermValue::Action(action), origin);
@@ -786,7 +803,9 @@ impl<'a, 'c> Builder<'a, 'c> {
                     let prefix = format!("{}_", s.name);
                     let mut but: Vec<String> = Vec::new();
                     let mut only: Vec<String> = Vec::new();
-                    for (k, _, _) in object.iter().filter(|(k, _, _)| k.starts_with(&prefix) && !k.contains('*')) {
+                    // A server's single-tool rules; at most a few hundred (each is a scan of the rules).
+                    let single = object.iter().filter(|(k, _, _)| k.starts_with(&prefix) && !k.contains('*'));
+                    for (k, _, _) in single.take(200) {
                         match last(k) {
                             Some(r) if r.pattern == "*" && r.action == Action::Deny => {
                                 but.push(k[prefix.len()..].to_string())
@@ -983,9 +1002,17 @@ fn plural(n: usize, one: &str) -> String {
     }
 }
 
+/// Names in backticks, at most [`LIST_MAX`] of them (a list may hold thousands).
 fn code_list(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    let mut s = names.iter().take(LIST_MAX).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if names.len() > LIST_MAX {
+        s.push_str(&format!(" and {} more", names.len() - LIST_MAX));
+    }
+    s
 }
+
+/// The most names one line of the hover lists (Copilot has 59 built-in tools).
+const LIST_MAX: usize = 80;
 
 /// The count in words: `12 tools`, `all 18 tools (inherited)`, `17 of 18 tools (inherited)`.
 pub fn count_label(e: &Effective) -> String {
@@ -1093,7 +1120,7 @@ pub fn markdown(e: &Effective) -> String {
         );
     } else if !e.mcp.is_empty() || e.mcp_all {
         let mut lines = Vec::new();
-        for g in &e.mcp {
+        for g in e.mcp.iter().take(LIST_MAX) {
             let origin =
                 g.origin.as_deref().map_or_else(|| "not configured in this workspace".to_string(), |o| o.to_string());
             let access = match &g.access {
@@ -1103,6 +1130,9 @@ pub fn markdown(e: &Effective) -> String {
                 McpAccess::Not(why) => format!("none ({why})"),
             };
             lines.push(format!("- `{}` ({origin}): {access}", g.server));
+        }
+        if e.mcp.len() > LIST_MAX {
+            lines.push(format!("- and {} more", e.mcp.len() - LIST_MAX));
         }
         if e.mcp_all {
             lines.push(
@@ -1124,6 +1154,7 @@ pub fn tooltip(e: &Effective) -> String {
         .mcp
         .iter()
         .filter(|g| g.granted())
+        .take(LIST_MAX)
         .map(|g| match &g.access {
             McpAccess::All => format!("`{}`: all tools", g.server),
             McpAccess::Only(v) => format!("`{}`: {}", g.server, code_list(v)),
@@ -1447,6 +1478,22 @@ mod tests {
         assert!(crate::ide::inlay_hints(&a, &[]).is_empty() && crate::ide::code_lenses(&a, &[]).is_empty());
         let a = analyze("no frontmatter\n", Some(Path::new(CLAUDE)), &Settings::default());
         assert!(effective(&a, &[]).is_none());
+    }
+
+    #[test]
+    fn huge_lists_stay_linear_and_short() {
+        // Thousands of unknown names and single MCP tools: each is noted once, the hover lists a few.
+        let names: Vec<String> = (0..20_000)
+            .map(|i| if i % 2 == 0 { format!("Tool{i}") } else { format!("mcp__github__t{}", i % 5000) })
+            .collect();
+        let t = format!("---\nname: a\ndescription: d\ntools: [{}]\n---\n", names.join(", "));
+        let e = eff(CLAUDE, &t);
+        assert_eq!(group_of(&e.ignored, "Tool0").unwrap().tools.len(), 10_000);
+        let McpAccess::Only(v) = access(&e, "github") else { panic!("{:?}", e.mcp) };
+        assert_eq!(v.len(), 2_500, "each tool once");
+        let md = markdown(&e);
+        assert!(md.contains(&format!("and {} more", 10_000 - LIST_MAX)), "capped");
+        assert!(md.len() < 20_000, "{}", md.len());
     }
 
     #[test]
