@@ -19,7 +19,9 @@
 //!   `mcpServers` grants every tool of the servers it names "without exposing every other server",
 //!   exact registered MCP tool IDs in `tools` grant single tools (docs.factory.ai/cli/configuration/
 //!   custom-droids; github.com/Factory-AI/factory docs/cli/configuration/custom-droids.mdx at
-//!   153c5a7, "Selecting MCP servers"). The `mcp` category grants every MCP tool.
+//!   153c5a7, "Selecting MCP servers"). The `mcp` category grants every MCP tool; with `model:
+//!   inherit` (the default) `Edit` brings `ApplyPatch` (same page). A list none of whose IDs is
+//!   valid gives every tool (the catalog's `tools` key, from the shipped CLI 0.225.2).
 //! - Copilot, as VS Code reads it: `tools` omitted or `*` gives all tools, `[]` none; a tool set's
 //!   name (`read`, `edit`...) enables the whole set; a renamed tool's old name its new one; unknown
 //!   names are ignored; `<server>/*` a whole MCP server (the catalog's `tools` key and tool sets).
@@ -100,6 +102,8 @@ pub enum Basis {
     Enabled,
     /// A value no loader reads as a list (`tools:` with nothing after it); what the loaders do.
     Unreadable(String),
+    /// Factory: a list none of whose IDs is valid, which the loader treats as no list.
+    NoneValid,
 }
 
 /// Tools that share a reason.
@@ -505,7 +509,20 @@ impl<'a, 'c> Builder<'a, 'c> {
                 }
             }
         }
-        let inherits = matches!(self.basis, Basis::Inherited | Basis::Wildcard);
+        // Factory: "if none of the listed IDs is valid, the droid gets every tool" (the catalog's
+        // `tools` key, from the shipped CLI's `expandTools`).
+        let granted_none = self.tools.is_empty() && self.mcp.iter().all(|g| matches!(g.access, McpAccess::Not(_)));
+        if self.d == Dialect::Factory
+            && self.basis == Basis::Listed
+            && granted_none
+            && !listed_mcp_all
+            && list.as_ref().is_some_and(|l| !l.items.is_empty())
+        {
+            self.basis = Basis::NoneValid;
+            self.mcp.clear();
+            self.mcp_at.clear();
+        }
+        let inherits = matches!(self.basis, Basis::Inherited | Basis::Wildcard | Basis::NoneValid);
         if inherits {
             let all: Vec<String> = self.all_tools().iter().map(|t| t.name.clone()).collect();
             for t in &all {
@@ -518,6 +535,18 @@ impl<'a, 'c> Builder<'a, 'c> {
                 self.add(&t.name);
                 push_group(&mut self.expanded, &format!("added to every {} by the loader", self.d.noun()), &t.name);
             }
+        }
+        // "When `model` is `inherit`, both tools are enabled" (`Edit` and `ApplyPatch`; the
+        // custom-droids page, Factory-AI/factory docs/cli/configuration/custom-droids.mdx at 153c5a7).
+        let model = self.fm_entry("model").and_then(|e| e.value.as_str()).map(str::trim);
+        if self.d == Dialect::Factory
+            && model.is_none_or(|m| m == "inherit")
+            && self.has("Edit")
+            && !self.has("ApplyPatch")
+            && cat.tool("ApplyPatch").is_some()
+        {
+            self.add("ApplyPatch");
+            push_group(&mut self.expanded, "enabled with `Edit` when `model` is `inherit`", "ApplyPatch");
         }
         self.loader_conditions();
         self.pool = self.tools.len();
@@ -1019,6 +1048,7 @@ pub fn count_label(e: &Effective) -> String {
     let n = e.tools.len();
     match &e.basis {
         Basis::Unreadable(_) => "? tools".into(),
+        Basis::NoneValid => format!("all {} (no listed ID is valid)", plural(n, "tool")),
         Basis::Inherited | Basis::Wildcard if n == e.pool && n > 0 => {
             let how = if e.basis == Basis::Wildcard { "`*`" } else { "inherited" };
             format!("all {} ({how})", plural(n, "tool"))
@@ -1088,6 +1118,12 @@ pub fn markdown(e: &Effective) -> String {
         Basis::Category(c) => format!("The category `{c}`."),
         Basis::Enabled => "A rule denies every tool; the file enables these.".to_string(),
         Basis::Unreadable(why) => format!("{why}."),
+        Basis::NoneValid => {
+            format!(
+                "None of the listed IDs is valid, so Factory gives the droid every tool: {}.",
+                plural(e.pool, "tool")
+            )
+        }
     };
     out.push(from);
     if !e.tools.is_empty() {
@@ -1302,9 +1338,20 @@ mod tests {
         assert!(e.notes.iter().any(|n| n.contains("refuses to launch")), "{:?}", e.notes);
 
         // Factory: a retired name is read as its replacement, an unavailable one grants nothing.
-        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Read\", \"MultiEdit\", \"Task\"]\n---\nB\n");
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Read\", \"MultiEdit\", \"Task\"]\nmodel: claude-opus-4-8\n---\nB\n");
         assert_eq!(e.tools, ["Read", "Edit", "TodoWrite", "Skill"]);
         assert!(group_of(&e.ignored, "Task").is_some_and(|g| g.why.contains("not available")));
+        // With `model: inherit` (the default), `Edit` brings `ApplyPatch`.
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Edit\"]\n---\nB\n");
+        assert_eq!(e.tools, ["Edit", "TodoWrite", "Skill", "ApplyPatch"]);
+        assert!(group_of(&e.expanded, "ApplyPatch").is_some_and(|g| g.why.contains("`inherit`")));
+        // No listed ID is valid: every tool, every server.
+        let all = eff(DROID, "---\nname: a\ndescription: d\n---\nB\n");
+        let e = eff(DROID, "---\nname: a\ndescription: d\ntools: [\"Bash\", \"Nope\"]\n---\nB\n");
+        assert_eq!(e.basis, Basis::NoneValid);
+        assert_eq!(e.tools, all.tools);
+        assert!(e.mcp_all && e.mcp_servers() == 2);
+        assert_eq!(count_label(&e), format!("all {} tools (no listed ID is valid)", all.tools.len()));
     }
 
     #[test]
