@@ -18,8 +18,18 @@ SERVER_CAPS: dict[str, bool] = {}
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[os.environ["AGENTLS_BIN"], "lsp"]))
 async def client(lsp_client: LanguageClient):
-    # Neovim's capabilities: push diagnostics are what this suite observes.
+    # Neovim's capabilities: push diagnostics are what this suite observes. They include refresh
+    # support for inlay hints and code lenses, which Neovim answers; so does this client.
     caps = client_capabilities("neovim")
+
+    @lsp_client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def _inlay_refresh(_params):
+        return None
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def _lens_refresh(_params):
+        return None
+
     result = await lsp_client.initialize_session(types.InitializeParams(capabilities=caps, root_uri=WS))
     SERVER_CAPS["pull"] = result.capabilities.diagnostic_provider is not None
     yield
