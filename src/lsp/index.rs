@@ -10,12 +10,14 @@
 //! setting turns on (no watcher covers them), as a read-only layer (`workspace::user`): never
 //! published, never edited. A file of those folders opened in the editor stays in that layer.
 //!
-//! The index is one `Workspace` behind a std mutex held only for updates and lookups, never while
-//! reading or parsing files, so requests are answered while indexing runs.
+//! The index is one `Workspace` behind a mutex held only for updates and lookups, never while
+//! reading or parsing files, so requests are answered while indexing runs: the indexing adds files
+//! a few at a time and hands the lock to a waiting request between groups (a fair unlock).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use parking_lot::{Mutex, MutexGuard};
 
 use tower_lsp_server::ls_types as lsp;
 
@@ -34,6 +36,9 @@ const SKIPPED_FOLDERS: [&str; 10] =
 
 /// Files read per batch: each batch is parsed without the lock, then added under it at once.
 const BATCH: usize = 256;
+
+/// Files added to the index per hold of its lock while indexing (0.1 to 0.5 ms of work).
+const LOCKED: usize = 32;
 
 /// The id of the dynamic watcher registration for the files the index reads.
 pub const WATCH_INDEX_ID: &str = "agentls-watch-index";
@@ -84,7 +89,7 @@ pub struct Index(Mutex<IndexState>);
 
 impl Index {
     pub fn lock(&self) -> MutexGuard<'_, IndexState> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0.lock()
     }
 }
 
@@ -132,17 +137,29 @@ pub fn walk(folder: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Reads and extracts `paths` (on up to two threads: the machine's cores are shared).
+/// Threads that read and parse files while indexing: all cores but one (at most four), so one
+/// core stays free for the requests answered meanwhile. On two cores, reading on both took the
+/// hover p99 during indexing from 1-2 ms to 3-4 ms, for 20% less indexing time (examples/indexbench).
+fn readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).clamp(1, 4)
+}
+
+/// Reads and extracts `paths`, in order, on [`readers`] threads.
 fn read_all(paths: &[PathBuf], facts: &(dyn Fn(&Path, &str) -> FileFacts + Sync)) -> Vec<(String, Option<FileFacts>)> {
     let one = |p: &PathBuf| (key_of(p), std::fs::read_to_string(p).ok().map(|t| facts(p, &t)));
-    if paths.len() < 64 {
+    let threads = readers();
+    if threads == 1 || paths.len() < 64 {
         return paths.iter().map(one).collect();
     }
-    let (a, b) = paths.split_at(paths.len() / 2);
+    let part = paths.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let h = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
-        let mut out: Vec<_> = a.iter().map(one).collect();
-        out.extend(h.join().unwrap_or_default());
+        let mut parts = paths.chunks(part);
+        let first = parts.next().unwrap_or_default();
+        let handles: Vec<_> = parts.map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>())).collect();
+        let mut out: Vec<_> = first.iter().map(one).collect();
+        for h in handles {
+            out.extend(h.join().unwrap_or_default());
+        }
         out
     })
 }
@@ -209,12 +226,17 @@ impl Backend {
             .filter(|p| user.as_ref().is_none_or(|u| u.folder_of(p).is_none()))
             .collect();
         let total = paths.len();
+        // Room for every file at once: the tables then never grow (rehashing every file under the lock).
+        self.index.lock().ws.reserve(total);
         let mut done = 0;
         for chunk in paths.chunks(BATCH) {
             let read = read_all(chunk, &|p, t| self.facts_for(None, p, t));
-            {
+            // Added a few files at a time: a request waiting for the lock (hover reads the MCP
+            // servers from the index) waits for one small group, not for the whole batch.
+            let mut read = read.into_iter().peekable();
+            while read.peek().is_some() {
                 let mut st = self.index.lock();
-                for (k, f) in read {
+                for (k, f) in read.by_ref().take(LOCKED) {
                     if st.open.contains(&k) {
                         continue;
                     }
@@ -224,6 +246,9 @@ impl Backend {
                     }
                 }
                 st.revision += 1;
+                // Handed to a waiting request, if any: this thread would otherwise take the lock
+                // again before the woken request runs, group after group.
+                MutexGuard::unlock_fair(st);
             }
             done += chunk.len();
             if let Some(t) = &token {
