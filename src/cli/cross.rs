@@ -3,7 +3,7 @@
 //! the per-file rules), the cross-file findings added to the report, `--changed <ref>`, and
 //! `--user-scope` (the user-level agent folders, read for the index only).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -68,16 +68,19 @@ impl Index {
 
     /// Adds every file's cross-file findings to the report, with the texts of related files.
     pub fn apply(&mut self, report: &mut Report) {
-        let mut keys: Vec<String> = self.ws.files().map(|(k, _)| k.to_string()).collect();
-        keys.sort();
-        let mut at: BTreeMap<String, usize> =
-            report.files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
+        // In no particular order: the caller sorts the report by path.
+        let keys: Vec<String> = self.ws.files().map(|(k, _)| k.to_string()).collect();
+        let all = self.check_all(keys);
+        // Where each path's report is, built on the first finding (most runs have few or none).
+        let mut at: Option<HashMap<String, usize>> = None;
         let mut related: Vec<String> = Vec::new();
-        for (key, found) in self.check_all(keys) {
+        for (key, found) in all {
             if found.is_empty() {
                 continue;
             }
             related.extend(found.iter().flat_map(|d| d.related.iter().map(|r| r.path.clone())));
+            let at =
+                at.get_or_insert_with(|| report.files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect());
             let i = *at.entry(key.clone()).or_insert_with(|| {
                 report.files.push(FileReport { path: key.clone(), text: String::new(), diagnostics: Vec::new() });
                 report.files.len() - 1
@@ -89,9 +92,9 @@ impl Index {
             file.diagnostics.extend(found);
             file.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
         }
-        report.files.sort_by(|a, b| a.path.cmp(&b.path));
         for path in related {
-            if !report.texts.contains_key(&path) && !report.files.iter().any(|f| f.path == path) {
+            let reported = at.as_ref().is_some_and(|at| at.contains_key(&path));
+            if !reported && !report.texts.contains_key(&path) {
                 let t = self.text(&path);
                 report.texts.insert(path, t);
             }
