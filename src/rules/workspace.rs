@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Related, Severity, Span};
 use crate::dialect::Dialect;
 use crate::policy::RuleLevel;
 use crate::registry::{self, RuleCode};
-use crate::workspace::{builtins, FileFacts, FileKey, Reference, Resolution, SymbolKind, Workspace, USER_ROOT};
+use crate::workspace::{builtins, FileFacts, FileKey, Reference, SymbolKind, Workspace, USER_ROOT};
 
 struct Out<'a> {
     facts: &'a FileFacts,
@@ -92,7 +92,7 @@ pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
 
 fn definitions(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, o: &mut Out) {
     for def in &facts.definitions {
-        if keyed(d, def) {
+        if keyed(d, def) && ws.defined_elsewhere(&facts.root, d, SymbolKind::Agent, &def.name, key) {
             let others: Vec<(FileKey, Span)> = ws
                 .definitions(&facts.root, d, SymbolKind::Agent, &def.name)
                 .into_iter()
@@ -217,7 +217,7 @@ fn definitions(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, o: 
 }
 
 fn reference(ws: &Workspace, key: &FileKey, facts: &FileFacts, d: Dialect, r: &Reference, o: &mut Out) {
-    if ws.resolve(key, r) != Resolution::Missing {
+    if !ws.is_missing(key, r) {
         return;
     }
     match r.kind {

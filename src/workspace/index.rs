@@ -404,6 +404,28 @@ impl Workspace {
         Some((sr.server, r.span.start + sr.span.start..r.span.start + sr.span.end))
     }
 
+    /// Whether a file other than `key` defines `name` as `kind` in `dialect` under `root`: when
+    /// false, [`Workspace::definitions`] has nothing but `key`'s own (a cheap first test for
+    /// checks that look for the others).
+    pub fn defined_elsewhere(&self, root: &str, dialect: Dialect, kind: SymbolKind, name: &str, key: &str) -> bool {
+        self.defs_of(root, dialect, kind).and_then(|m| m.get(name)).is_some_and(|v| v.iter().any(|k| **k != *key))
+    }
+
+    /// Whether one of `key`'s references names nothing: the same as `resolve(..) == Missing`,
+    /// answered without collecting the definitions when a plain name is defined.
+    pub fn is_missing(&self, key: &FileKey, r: &Reference) -> bool {
+        if r.kind != SymbolKind::McpServer && !r.pattern {
+            let Some(f) = self.files.get(key) else { return false };
+            let Some(d) = f.dialect else { return false };
+            let defined =
+                |root: &str| self.defs_of(root, d, r.kind).and_then(|m| m.get(&r.name)).is_some_and(|v| !v.is_empty());
+            if defined(&f.root) || (matches!(r.kind, SymbolKind::Agent | SymbolKind::Skill) && defined(USER_ROOT)) {
+                return false;
+            }
+        }
+        self.resolve(key, r) == Resolution::Missing
+    }
+
     /// Resolves one of `key`'s references.
     pub fn resolve(&self, key: &FileKey, r: &Reference) -> Resolution {
         let Some(f) = self.files.get(key) else { return Resolution::Unknown };

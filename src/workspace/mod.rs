@@ -75,6 +75,10 @@ fn prefix(path: &Path, i: usize) -> String {
 /// [`crate::dialect::skills_folder`] knows (the same table as the file-kind detection, nested skill
 /// folders included): its dialect, the skill's name (its folder) and the project root.
 pub fn skill_name_from_path(path: &Path) -> Option<(Dialect, String, String)> {
+    // Most files are not skills: the file name says so before the path is split.
+    if path.file_name()? != "SKILL.md" {
+        return None;
+    }
     let c = components(path);
     let n = c.len();
     if n < 4 || c[n - 1] != "SKILL.md" {
@@ -88,6 +92,10 @@ pub fn skill_name_from_path(path: &Path) -> Option<(Dialect, String, String)> {
 /// A command file: Claude `.claude/commands/**/*.md`, Factory `.factory/commands/*.md`, OpenCode
 /// `.opencode/command(s)/**/*.md`: its dialect, name (the file stem; OpenCode's nested path) and root.
 pub fn command_name_from_path(path: &Path) -> Option<(Dialect, String, String)> {
+    // Every command folder is named `command` or `commands`: no such word, no command.
+    if !path.as_os_str().as_encoded_bytes().windows(7).any(|w| w == b"command") {
+        return None;
+    }
     let c = components(path);
     let n = c.len();
     let stem = c.last()?.strip_suffix(".md")?;
