@@ -315,11 +315,8 @@ impl Workspace {
 
     /// Every file defining `name` as `kind` in `dialect` under `root`, with the definition spans.
     pub fn definitions(&self, root: &str, dialect: Dialect, kind: SymbolKind, name: &str) -> Vec<(FileKey, Span)> {
-        let Some(files) = self.defs_of(root, dialect, kind).and_then(|m| m.get(name)) else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
-        for k in files {
+        for k in self.files_defining(root, dialect, kind, name) {
             if let Some(f) = self.files.get(k) {
                 out.extend(
                     f.definitions
@@ -342,11 +339,19 @@ impl Workspace {
         kind: SymbolKind,
         name: &str,
     ) -> Vec<(FileKey, Span)> {
-        let own = self.definitions(root, dialect, kind, name);
-        if !own.is_empty() || root == USER_ROOT || !matches!(kind, SymbolKind::Agent | SymbolKind::Skill) {
-            return own;
+        self.definitions(self.visible_root(root, dialect, kind, name), dialect, kind, name)
+    }
+
+    /// Where a project at `root` finds `name`: `root` when it defines it (or for kinds the user
+    /// scope does not hold), else the user scope.
+    fn visible_root<'a>(&self, root: &'a str, dialect: Dialect, kind: SymbolKind, name: &str) -> &'a str {
+        if !self.files_defining(root, dialect, kind, name).is_empty()
+            || !matches!(kind, SymbolKind::Agent | SymbolKind::Skill)
+        {
+            root
+        } else {
+            USER_ROOT
         }
-        self.definitions(USER_ROOT, dialect, kind, name)
     }
 
     /// The names defined as `kind` in `dialect` under `root`.
@@ -356,6 +361,12 @@ impl Workspace {
 
     fn defs_of(&self, root: &str, dialect: Dialect, kind: SymbolKind) -> Option<&ByName> {
         self.defs.get(root)?.get(&(dialect, kind))
+    }
+
+    /// The files defining `name` as `kind` in `dialect` under `root` (what [`Workspace::definitions`]
+    /// reads the spans from).
+    fn files_defining(&self, root: &str, dialect: Dialect, kind: SymbolKind, name: &str) -> &[FileKey] {
+        self.defs_of(root, dialect, kind).and_then(|m| m.get(name)).map_or(&[], Vec::as_slice)
     }
 
     /// The MCP configuration files of `root` that `dialect` reads, sorted.
@@ -408,7 +419,7 @@ impl Workspace {
     /// false, [`Workspace::definitions`] has nothing but `key`'s own (a cheap first test for
     /// checks that look for the others).
     pub fn defined_elsewhere(&self, root: &str, dialect: Dialect, kind: SymbolKind, name: &str, key: &str) -> bool {
-        self.defs_of(root, dialect, kind).and_then(|m| m.get(name)).is_some_and(|v| v.iter().any(|k| **k != *key))
+        self.files_defining(root, dialect, kind, name).iter().any(|k| **k != *key)
     }
 
     /// Whether one of `key`'s references names nothing: the same as `resolve(..) == Missing`,
@@ -417,9 +428,8 @@ impl Workspace {
         if r.kind != SymbolKind::McpServer && !r.pattern {
             let Some(f) = self.files.get(key) else { return false };
             let Some(d) = f.dialect else { return false };
-            let defined =
-                |root: &str| self.defs_of(root, d, r.kind).and_then(|m| m.get(&r.name)).is_some_and(|v| !v.is_empty());
-            if defined(&f.root) || (matches!(r.kind, SymbolKind::Agent | SymbolKind::Skill) && defined(USER_ROOT)) {
+            let root = self.visible_root(&f.root, d, r.kind, &r.name);
+            if !self.files_defining(root, d, r.kind, &r.name).is_empty() {
                 return false;
             }
         }
@@ -522,6 +532,43 @@ mod tests {
 
     fn agent(name: &str, refs: &str) -> String {
         format!("---\nname: {name}\ndescription: d\ntools: Read, Agent({refs})\n---\nBody\n")
+    }
+
+    #[test]
+    fn is_missing_agrees_with_resolve() {
+        let mut ws = Workspace::new();
+        let files = [
+            ("r/.claude/agents/a.md", agent("a", "b, Explore, ghost, a")),
+            ("r/.claude/agents/b.md", "---\nname: b\ndescription: d\nskills: pdf, nope\n---\nB\n".to_string()),
+            ("r/.claude/skills/pdf/SKILL.md", "---\nname: pdf\ndescription: d\n---\nB\n".to_string()),
+            (
+                "r/.opencode/agent/o.md",
+                "---\ndescription: d\npermission:\n  task:\n    \"x*\": allow\n    \"o\": allow\n---\nB\n".to_string(),
+            ),
+        ];
+        for (p, t) in &files {
+            ws.upsert(p, facts(p, t));
+        }
+        let u = facts("/home/u/.claude/agents/mine.md", &agent("mine", "a"));
+        ws.upsert(
+            "/home/u/.claude/agents/mine.md",
+            FileFacts { root: USER_ROOT.into(), user: Some("~/.claude/agents/mine.md".into()), ..u },
+        );
+        ws.upsert("r/.claude/agents/c.md", facts("r/.claude/agents/c.md", &agent("c", "mine, a")));
+        let mut seen = 0;
+        for (k, f) in ws.files() {
+            for r in &f.references {
+                assert_eq!(ws.is_missing(k, r), ws.resolve(k, r) == Resolution::Missing, "{k}: {}", r.name);
+                seen += 1;
+            }
+        }
+        let missing: Vec<&str> = ws
+            .files()
+            .flat_map(|(k, f)| f.references.iter().filter(|r| ws.is_missing(k, r)).map(|r| r.name.as_str()))
+            .collect();
+        assert!(seen >= 9, "{seen}");
+        assert!(missing.contains(&"ghost") && missing.contains(&"nope"), "{missing:?}");
+        assert!(!missing.contains(&"mine") && !missing.contains(&"pdf"), "{missing:?}");
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn skill_name_from_path(path: &Path) -> Option<(Dialect, String, String)> {
     }
     let c = components(path);
     let n = c.len();
-    if n < 4 || c[n - 1] != "SKILL.md" {
+    if n < 4 {
         return None;
     }
     // The last product folder above the skill's own folder (nested projects: the innermost).
