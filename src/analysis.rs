@@ -4,12 +4,13 @@
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::catalog::{self, Catalog};
 use crate::dialect::{self, Detected, FileKind};
 use crate::policy::{EffectivePolicy, LoadedPolicy};
-use crate::syntax::{self, ParsedFile};
+use crate::syntax::{self, Entry, ParsedFile};
+use crate::tools::ToolList;
 
 /// What the caller (CLI or server) configures.
 #[derive(Debug, Clone)]
@@ -43,6 +44,28 @@ pub struct Analysis<'t> {
     pub file_stem: Option<String>,
     /// The file's path, when the caller gave one.
     pub path: Option<std::path::PathBuf>,
+    /// Each tool-list key's value, read on first use (see [`Analysis::tool_list`]).
+    tool_lists: OnceLock<Vec<(usize, ToolList)>>,
+}
+
+impl Analysis<'_> {
+    /// The value of a frontmatter entry of this file whose key is one of the catalog's tool-list
+    /// keys, read as the catalog's kind of file reads it ([`crate::tools::read_in`]). Read once per
+    /// file: the rules, the effective tool set and the workspace facts all ask for it. `None` for
+    /// another entry, or without a catalog.
+    pub fn tool_list(&self, entry: &Entry) -> Option<&ToolList> {
+        let lists = self.tool_lists.get_or_init(|| {
+            let (Some(cat), Some(fm)) = (self.catalog.as_deref(), self.parsed.frontmatter.as_ref()) else {
+                return Vec::new();
+            };
+            fm.entries()
+                .iter()
+                .filter(|e| e.key.as_str().is_some_and(|k| cat.is_tool_key(k)))
+                .map(|e| (e.key.span.start, crate::tools::read_in(cat, e, self.text)))
+                .collect()
+        });
+        lists.iter().find(|(at, _)| *at == entry.key.span.start).map(|(_, l)| l)
+    }
 }
 
 /// Parses and resolves one file.
@@ -103,5 +126,14 @@ pub fn resolve<'t>(text: &'t str, parsed: Arc<ParsedFile>, path: Option<&Path>, 
             .or(file_stem),
         _ => file_stem,
     };
-    Analysis { text, parsed, detected, catalog, policy, file_stem, path: path.map(Path::to_path_buf) }
+    Analysis {
+        text,
+        parsed,
+        detected,
+        catalog,
+        policy,
+        file_stem,
+        path: path.map(Path::to_path_buf),
+        tool_lists: OnceLock::new(),
+    }
 }

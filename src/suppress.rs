@@ -11,6 +11,11 @@ use crate::text::LineIndex;
 
 const MARK: &str = "agentls-disable";
 
+/// Built once: a search for the mark is made twice per checked file, and building its searcher
+/// each time cost more than the search.
+static MARK_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARK));
+
 /// The suppression comments of one file: each with the bytes of the line it applies to
 /// (`None`: the whole file; a comment on the last line applies to an empty range past the end) and its rule codes (empty: every rule).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,7 +24,7 @@ pub struct Suppressions(Vec<(Option<Range<usize>>, Vec<String>)>);
 impl Suppressions {
     /// Reads the comments of `text` (cheap when there are none).
     pub fn parse(text: &str) -> Suppressions {
-        if memchr::memmem::find(text.as_bytes(), MARK.as_bytes()).is_none() {
+        if MARK_FINDER.find(text.as_bytes()).is_none() {
             return Suppressions::default();
         }
         let idx = LineIndex::new(text);

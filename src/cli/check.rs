@@ -18,6 +18,9 @@ use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE};
 use crate::fix;
 use crate::workspace::FileFacts;
 
+/// How many files' facts a worker adds to the index per hold of its lock.
+const INDEX_BATCH: usize = 32;
+
 /// The rule code of a broken policy file, reported once at the policy file itself.
 pub const POLICY_ERROR: RuleCode = RuleCode::PolicyError;
 
@@ -81,6 +84,9 @@ pub struct Outcome {
     pub report: Report,
     /// Usage and I/O errors (exit code 2), one message each.
     pub errors: Vec<String>,
+    /// The run's workspace index, handed back so that a caller about to exit can skip freeing
+    /// it (see `cli::run_check`).
+    pub index: Option<Box<super::cross::Index>>,
 }
 
 impl Outcome {
@@ -342,26 +348,41 @@ fn walk_and_check(
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
-                    let mut local = Vec::new();
+                    let mut local: Vec<(Job, FileResult)> = Vec::new();
+                    // Facts not yet in the index (by place in `local`): added INDEX_BATCH at a
+                    // time, so the workers take the index's lock once per batch, not per file.
+                    let mut pending: Vec<(usize, FileFacts)> = Vec::new();
+                    let flush = |pending: &mut Vec<(usize, FileFacts)>, local: &[(Job, FileResult)]| {
+                        if let (Some(index), false) = (index, pending.is_empty()) {
+                            let mut index = index.lock().unwrap_or_else(PoisonError::into_inner);
+                            for (i, f) in pending.drain(..) {
+                                index.add(&local[i].0.display, f);
+                            }
+                        }
+                    };
                     loop {
                         // The lock is held only to take one job; a closed channel ends the worker.
                         let next = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                        let Ok(job) = next else { break local };
+                        let Ok(job) = next else {
+                            flush(&mut pending, &local);
+                            break local;
+                        };
                         // A panic in the engine costs one file, not the run; the panic hook has
                         // already printed its message.
                         let mut r = catch_unwind(AssertUnwindSafe(|| check_one(&job, opts, checker, indexer)))
                             .unwrap_or(FileResult::Crashed);
-                        if let Some(index) = index {
-                            let facts = match &mut r {
-                                FileResult::Checked { facts, .. } => facts.take(),
-                                FileResult::Indexed(f) => f.take(),
-                                _ => None,
-                            };
-                            if let Some(f) = facts {
-                                index.lock().unwrap_or_else(PoisonError::into_inner).add(&job, Some(f));
-                            }
+                        let facts = match &mut r {
+                            FileResult::Checked { facts, .. } => facts.take(),
+                            FileResult::Indexed(f) => f.take(),
+                            _ => None,
+                        };
+                        if let Some(f) = facts.filter(|_| index.is_some()) {
+                            pending.push((local.len(), f));
                         }
                         local.push((job, r));
+                        if pending.len() >= INDEX_BATCH {
+                            flush(&mut pending, &local);
+                        }
                     }
                 })
             })
@@ -433,6 +454,8 @@ pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>)
     let (collected, results) = walk_and_check(opts, checker, indexer, cross.then_some(&index));
     let mut index = index.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut errors = collected.errors;
+    // Sorted by display path, as `results` is: the index finds files' paths here.
+    let mut jobs = Vec::with_capacity(results.len());
     let mut report = Report { skipped: collected.skipped, ..Report::default() };
     if opts.fix {
         report.fixes_applied = Some(0);
@@ -454,31 +477,29 @@ pub fn run_indexed(opts: &Options, checker: &Checker, indexer: Option<&Indexer>)
             FileResult::Skipped(reason) => report.skipped.push(Skipped { path: job.display.clone(), reason }),
             FileResult::Crashed => errors.push(format!("internal error while checking {}", job.display)),
         }
+        jobs.push(job);
     }
 
     if cross {
         if opts.user_scope {
             match crate::workspace::UserScope::from_env() {
-                Some(scope) => index.add_user_scope(&scope),
+                Some(scope) => index.add_user_scope(&scope, &jobs),
                 None => errors.push("--user-scope: $HOME is not set, no user-level agents were read".into()),
             }
         }
-        index.apply(&mut report);
+        index.apply(&mut report, &jobs);
     }
     if let Some(git_ref) = &opts.changed {
         match super::cross::changed_files(git_ref) {
-            Ok(changed) => index.keep_changed(&mut report, &changed),
+            Ok(changed) => index.keep_changed(&mut report, &changed, &jobs),
             Err(e) => errors.push(e),
         }
     }
-    // Freeing ten thousand files' facts took 25 ms at the end of the run: it happens on a thread
-    // of its own while the report is written (and not at all if the process ends first).
-    std::thread::spawn(move || drop(index));
     let cwd = std::env::current_dir().unwrap_or_default();
     report.files.extend(collected.policies.iter().filter_map(|p| policy_error_report(p, &cwd)));
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Outcome { report, errors }
+    Outcome { report, errors, index: Some(Box::new(index)) }
 }
 
 #[cfg(test)]

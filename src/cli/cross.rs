@@ -31,25 +31,41 @@ pub fn index_file(job: &Job, text: &str) -> FileFacts {
 }
 
 /// The facts gathered during a run, by display path.
-#[derive(Default)]
+#[derive(Debug)]
 pub struct Index {
+    /// Built and checked once: see [`Workspace::one_shot`].
     ws: Workspace,
-    abs: HashMap<String, PathBuf>,
+    /// The user scope's files, by key: the only files not among the run's jobs.
+    user: HashMap<String, PathBuf>,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index { ws: Workspace::one_shot(), user: HashMap::new() }
+    }
+}
+
+/// Where the file a key names is: a job's (found in `jobs`, sorted by display path) or a
+/// user-scope file's.
+fn abs_of<'a>(jobs: &'a [Job], user: &'a HashMap<String, PathBuf>, key: &str) -> Option<&'a Path> {
+    match jobs.binary_search_by(|j| j.display.as_str().cmp(key)) {
+        Ok(i) => Some(&jobs[i].abs),
+        Err(_) => user.get(key).map(PathBuf::as_path),
+    }
 }
 
 impl Index {
-    pub fn add(&mut self, job: &Job, facts: Option<FileFacts>) {
-        if let Some(f) = facts {
-            self.ws.load(&job.display, f);
-            self.abs.insert(job.display.clone(), job.abs.clone());
-        }
+    pub fn add(&mut self, key: &str, facts: FileFacts) {
+        self.ws.load(key, facts);
     }
 
     /// Adds the user scope's agent files, keyed by their absolute paths (so related locations
-    /// name them in full), except those already checked as project files.
-    pub fn add_user_scope(&mut self, scope: &workspace::UserScope) {
+    /// name them in full), except those already checked as project files. `jobs`: the run's,
+    /// sorted by display path.
+    pub fn add_user_scope(&mut self, scope: &workspace::UserScope, jobs: &[Job]) {
         let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        let checked: HashSet<PathBuf> = self.abs.values().map(|p| canon(p)).collect();
+        let checked: HashSet<PathBuf> =
+            jobs.iter().filter(|j| self.ws.file(&j.display).is_some()).map(|j| canon(&j.abs)).collect();
         for (path, folder) in crate::engine::user_files(scope) {
             if checked.contains(&canon(&path)) {
                 continue;
@@ -57,37 +73,33 @@ impl Index {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let key = path.to_string_lossy().into_owned();
             self.ws.upsert(&key, scope.facts(folder, &path, &text));
-            self.abs.insert(key, path);
+            self.user.insert(key, path);
         }
         self.ws.set_user_scope(true);
     }
 
-    fn text(&self, path: &str) -> String {
-        self.abs.get(path).and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()
+    fn text(&self, jobs: &[Job], key: &str) -> String {
+        abs_of(jobs, &self.user, key).and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()
     }
 
     /// Adds every file's cross-file findings to the report, with the texts of related files.
-    pub fn apply(&mut self, report: &mut Report) {
-        // In no particular order: the caller sorts the report by path.
-        let keys: Vec<String> = self.ws.files().map(|(k, _)| k.to_string()).collect();
-        let all = self.check_all(keys);
+    /// `jobs`: the run's, sorted by display path.
+    pub fn apply(&self, report: &mut Report, jobs: &[Job]) {
+        let all = self.check_all();
         // Where each path's report is, built on the first finding (most runs have few or none).
         let mut at: Option<HashMap<String, usize>> = None;
         let mut related: Vec<String> = Vec::new();
         for (key, found) in all {
-            if found.is_empty() {
-                continue;
-            }
             related.extend(found.iter().flat_map(|d| d.related.iter().map(|r| r.path.clone())));
             let at =
                 at.get_or_insert_with(|| report.files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect());
-            let i = *at.entry(key.clone()).or_insert_with(|| {
-                report.files.push(FileReport { path: key.clone(), text: String::new(), diagnostics: Vec::new() });
+            let i = *at.entry(key.to_string()).or_insert_with(|| {
+                report.files.push(FileReport { path: key.to_string(), text: String::new(), diagnostics: Vec::new() });
                 report.files.len() - 1
             });
             let file = &mut report.files[i];
             if file.text.is_empty() {
-                file.text = self.text(&key);
+                file.text = self.text(jobs, key);
             }
             file.diagnostics.extend(found);
             file.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -95,24 +107,29 @@ impl Index {
         for path in related {
             let reported = at.as_ref().is_some_and(|at| at.contains_key(&path));
             if !reported && !report.texts.contains_key(&path) {
-                let t = self.text(&path);
+                let t = self.text(jobs, &path);
                 report.texts.insert(path, t);
             }
         }
     }
 
-    /// The cross-file findings of every key, in the keys' order, on all cores: the index is only
-    /// read here, and checking ten thousand files one after the other once showed in the run time.
-    fn check_all(&self, keys: Vec<String>) -> Vec<(String, Vec<crate::diagnostic::Diagnostic>)> {
-        let workers = std::thread::available_parallelism().map_or(1, |c| c.get()).min(keys.len().max(1));
-        let chunk = keys.len().div_ceil(workers).max(1);
+    /// The files with cross-file findings, and those findings, in no particular order (the
+    /// caller sorts the report), on all cores: the index is only read here, and checking ten
+    /// thousand files one after the other once showed in the run time.
+    fn check_all(&self) -> Vec<(&str, Vec<crate::diagnostic::Diagnostic>)> {
+        let files: Vec<_> = self.ws.files().collect();
+        let workers = std::thread::available_parallelism().map_or(1, |c| c.get()).min(files.len().max(1));
+        let chunk = files.len().div_ceil(workers).max(1);
         let ws = &self.ws;
         std::thread::scope(|s| {
-            let handles: Vec<_> = keys
+            let handles: Vec<_> = files
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
-                        part.iter().map(|k| (k.clone(), crate::rules::workspace::check(ws, k))).collect::<Vec<_>>()
+                        part.iter()
+                            .map(|(k, f)| (&***k, crate::rules::workspace::check_file(ws, k, f)))
+                            .filter(|(_, found)| !found.is_empty())
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
@@ -122,9 +139,9 @@ impl Index {
     }
 
     /// Keeps only the findings of files in `changed` (absolute paths).
-    pub fn keep_changed(&self, report: &mut Report, changed: &HashSet<PathBuf>) {
+    pub fn keep_changed(&self, report: &mut Report, changed: &HashSet<PathBuf>, jobs: &[Job]) {
         report.files.retain(|f| {
-            let abs = self.abs.get(&f.path).cloned().unwrap_or_else(|| PathBuf::from(&f.path));
+            let abs = abs_of(jobs, &self.user, &f.path).map_or_else(|| PathBuf::from(&f.path), Path::to_path_buf);
             changed.contains(&std::fs::canonicalize(&abs).unwrap_or(abs))
         });
     }

@@ -444,7 +444,7 @@ fn heading(a: &Analysis, offset: usize) -> Option<Hover> {
 fn mentions(a: &Analysis, section: Span) -> Option<String> {
     let cat = a.catalog.as_deref()?;
     let dialect = a.detected?.dialect;
-    let granted = granted_tools(a, cat);
+    let granted = granted_tools(a);
     let is_granted = |n: &str| granted.as_ref().is_none_or(|g| covers(cat, g, n));
     let mut seen: Vec<String> = Vec::new();
     let mut lines = Vec::new();

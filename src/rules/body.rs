@@ -71,7 +71,7 @@ fn mentions(cx: &mut Ctx) {
     let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
     let a = cx.a;
     let text = cx.text;
-    let granted = granted_tools(a, cat);
+    let granted = granted_tools(a);
     let found = tool_mentions(a, a.parsed.body.span.clone());
     for (name, span) in found {
         let is_granted = |n: &str| granted.as_ref().is_none_or(|g| covers(cat, g, n));

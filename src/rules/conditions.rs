@@ -16,7 +16,7 @@ pub(super) fn check(cx: &mut Ctx) {
             Kind::KeyNeedsTool => {
                 let tool = c.tools.first().cloned().unwrap_or_default();
                 cx.catalog()
-                    .and_then(|cat| granted_tools(cx.a, cat))
+                    .and_then(|_| granted_tools(cx.a))
                     .and_then(|l| l.insertion(text, &tool))
                     .map(|e| fix(format!("Add `{tool}` to `tools`"), e.span, e.new_text, false))
             }

@@ -15,7 +15,7 @@ use crate::dialect::Dialect;
 use crate::registry::RuleCode;
 use crate::semantics::conditions::{governs_tool, tool_removed, Kind};
 use crate::semantics::tools::{equivalent, resolve, Resolved};
-use crate::tools::{self, Item, Shape, ToolList};
+use crate::tools::{Item, Shape, ToolList};
 
 /// The names in a list, for lookups in constant time: a list may hold thousands of items, and a
 /// scan of the list for each of them would be quadratic.
@@ -38,18 +38,16 @@ fn removal(list: &ToolList, text: &str, i: usize, safe: bool) -> Fix {
 pub(super) fn check(cx: &mut Ctx) {
     let (Some(cat), Some(dialect)) = (cx.catalog(), cx.dialect()) else { return };
     let Some(fm) = cx.a.parsed.frontmatter.as_ref() else { return };
-    let text = cx.text;
-    let mut granted: Option<ToolList> = None;
-    let mut denied: Option<ToolList> = None;
+    let a = cx.a;
+    let mut granted: Option<&ToolList> = None;
+    let mut denied: Option<&ToolList> = None;
     for entry in fm.entries() {
         let Some(key) = entry.key.as_str() else { continue };
-        if !cat.is_tool_key(key) {
-            continue;
-        }
-        let list = tools::read_in(cat, entry, text);
+        // Every tool-list key of the catalog, read once for all the rules.
+        let Some(list) = a.tool_list(entry) else { continue };
         let allows = crate::semantics::tools::key_grants(key);
-        check_shape(cx, cat, dialect, key, &entry.key.span, &list);
-        check_items(cx, cat, dialect, &list, allows);
+        check_shape(cx, cat, dialect, key, &entry.key.span, list);
+        check_items(cx, cat, dialect, list, allows);
         if allows {
             granted.get_or_insert(list);
         } else {

@@ -70,8 +70,18 @@ fn user_shadow_note(d: Dialect) -> &'static str {
 
 /// The cross-file findings of one file, sorted by position. None for a file of the user scope.
 pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
-    let Some(facts) = ws.file(key).filter(|f| f.user.is_none()) else { return Vec::new() };
-    let Some(key) = ws.key(key) else { return Vec::new() };
+    match (ws.key(key), ws.file(key)) {
+        (Some(key), Some(facts)) => check_file(ws, &key, facts),
+        _ => Vec::new(),
+    }
+}
+
+/// [`check`] for a file the caller already holds: `key` and `facts` are one of
+/// [`Workspace::files`] (so checking every file looks none up).
+pub fn check_file(ws: &Workspace, key: &FileKey, facts: &FileFacts) -> Vec<Diagnostic> {
+    if facts.user.is_some() {
+        return Vec::new();
+    }
     let mut o = Out { facts, out: Vec::new() };
     if let Some(c) = &facts.config {
         for p in &c.problems {
@@ -79,9 +89,9 @@ pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
         }
     }
     let Some(d) = facts.dialect else { return o.out };
-    definitions(ws, &key, facts, d, &mut o);
+    definitions(ws, key, facts, d, &mut o);
     for r in &facts.references {
-        reference(ws, &key, facts, d, r, &mut o);
+        reference(ws, key, facts, d, r, &mut o);
     }
     if !facts.suppressions.is_empty() {
         o.out.retain(|x| !facts.suppressions.hides(x));

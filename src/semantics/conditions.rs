@@ -315,8 +315,8 @@ pub fn file_hits(a: &Analysis) -> Vec<Hit<'static>> {
                     Value::Scalar(_) => !e.value.is_null() && e.value.as_str().is_some_and(|v| !v.trim().is_empty()),
                     _ => false,
                 };
-                let Some(list) = granted_tools(a, cat) else { continue };
-                let granted = c.tools.iter().any(|t| covers(cat, &list, t))
+                let Some(list) = granted_tools(a) else { continue };
+                let granted = c.tools.iter().any(|t| covers(cat, list, t))
                     || list.items.iter().any(|i| i.name.to_ascii_lowercase().starts_with("agent/"));
                 if wants_some && !granted {
                     out.push(Hit { condition: c, severity, span: e.key.span.clone(), message: c.message_for("", 0) });

@@ -6,7 +6,7 @@ use crate::analysis::Analysis;
 use crate::catalog::{self, Catalog, ToolSpec, ToolsForm};
 use crate::dialect::Dialect;
 use crate::semantics::patterns::regex_is_match;
-use crate::tools::{self, Shape, ToolList};
+use crate::tools::{Shape, ToolList};
 
 /// Whether a tools key grants the tools it lists (`tools`, `allowed-tools`) or denies them
 /// (`disallowedTools`, `disallowed-tools`).
@@ -61,13 +61,14 @@ pub fn equivalent<'c>(cat: &'c Catalog, foreign: &ToolSpec) -> Option<&'c ToolSp
 }
 
 /// The tools a file's frontmatter grants (its first allow-list key), when that is a readable list.
-pub fn granted_tools(a: &Analysis, cat: &Catalog) -> Option<ToolList> {
+pub fn granted_tools<'a>(a: &'a Analysis) -> Option<&'a ToolList> {
     let fm = a.parsed.frontmatter.as_ref()?;
+    let cat = a.catalog.as_deref()?;
     cat.tool_keys
         .iter()
         .filter(|k| key_grants(k))
         .find_map(|k| fm.get(k))
-        .map(|e| tools::read_in(cat, e, a.text))
+        .and_then(|e| a.tool_list(e))
         .filter(|l| !matches!(l.shape, Shape::Empty | Shape::Other | Shape::Map))
 }
 

@@ -70,11 +70,11 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    fn new(dialect: Option<Dialect>, root: String, scope: String, policy: Arc<EffectivePolicy>) -> Self {
+    fn new(dialect: Option<Dialect>, root: Arc<str>, scope: Arc<str>, policy: Arc<EffectivePolicy>) -> Self {
         FileFacts {
             dialect,
-            root: root.into(),
-            scope: scope.into(),
+            root,
+            scope,
             definitions: Vec::new(),
             references: Vec::new(),
             servers: Vec::new(),
@@ -102,6 +102,41 @@ fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Entry> {
     }
 }
 
+/// Where the last agent file placed on a thread was: its folder (the path's bytes), dialect,
+/// root and scope.
+type Place = (Vec<u8>, Dialect, Arc<str>, Arc<str>);
+
+thread_local! {
+    static LAST_PLACE: std::cell::RefCell<Option<Place>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`super::agent_scope`], with the root and scope shared by the files of one folder: they are
+/// the same for all of them, and checking 10,000 agents split 10,000 paths to build 20,000 equal
+/// strings. OpenCode's name, taken from the path, is worked out for each file.
+fn agent_place(path: &Path, dialect: Dialect) -> (Arc<str>, Arc<str>, Option<String>) {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let folder = &bytes[..bytes.iter().rposition(|b| std::path::is_separator(char::from(*b))).unwrap_or(0)];
+    // A file whose own name is a dialect folder's (`.claude/agents` as a file) places differently
+    // from its siblings; agent files end in `.md`, which no such folder name does.
+    let by_folder = dialect != Dialect::Opencode && bytes.ends_with(b".md");
+    if by_folder {
+        let hit = LAST_PLACE.with_borrow(|last| {
+            last.as_ref()
+                .filter(|(f, d, _, _)| *d == dialect && f.as_slice() == folder)
+                .map(|(_, _, r, s)| (r.clone(), s.clone()))
+        });
+        if let Some((root, scope)) = hit {
+            return (root, scope, None);
+        }
+    }
+    let (root, scope, name) = super::agent_scope(path, dialect);
+    let (root, scope): (Arc<str>, Arc<str>) = (root.into(), scope.into());
+    if by_folder {
+        LAST_PLACE.set(Some((folder.to_vec(), dialect, root.clone(), scope.clone())));
+    }
+    (root, scope, name)
+}
+
 /// The facts of an agent, skill or command file, from its analysis. `path` is the file's path
 /// (relative or absolute; only its components are read).
 pub fn extract(a: &Analysis, path: &Path) -> FileFacts {
@@ -118,22 +153,22 @@ fn extract_names(a: &Analysis, path: &Path) -> FileFacts {
 
     if let Some((dialect, name, root)) = super::skill_name_from_path(path) {
         let scope = format!("{root}/skills");
-        let mut f = FileFacts::new(Some(dialect), root, scope, policy);
+        let mut f = FileFacts::new(Some(dialect), root.into(), scope.into(), policy);
         let span = name_entry.as_ref().filter(|(n, _)| *n == name).map_or(anchor.clone(), |(_, s)| s.clone());
         f.definitions.push(Definition { kind: SymbolKind::Skill, name, span, from_path: true });
         return f;
     }
     if let Some((dialect, name, root)) = super::command_name_from_path(path) {
         let scope = format!("{root}/commands");
-        let mut f = FileFacts::new(Some(dialect), root, scope, policy);
+        let mut f = FileFacts::new(Some(dialect), root.into(), scope.into(), policy);
         f.definitions.push(Definition { kind: SymbolKind::Command, name, span: anchor, from_path: true });
         return f;
     }
 
     let Some(dialect) = a.detected.map(|d| d.dialect) else {
-        return FileFacts::new(None, String::new(), String::new(), policy);
+        return FileFacts::new(None, "".into(), "".into(), policy);
     };
-    let (root, scope, opencode_name) = super::agent_scope(path, dialect);
+    let (root, scope, opencode_name) = agent_place(path, dialect);
     let mut f = FileFacts::new(Some(dialect), root, scope, policy);
     let stem = a.file_stem.clone();
     let def = |name: String, span: Span, from_path: bool| Definition { kind: SymbolKind::Agent, name, span, from_path };
@@ -186,7 +221,9 @@ fn extract_names(a: &Analysis, path: &Path) -> FileFacts {
 
     // Tools: Claude's `Agent(a, b)` / `Task(a, b)` name agents; MCP tool names name servers.
     if let (Some(e), Some(cat)) = (fm.get("tools"), a.catalog.as_deref()) {
-        let list = tools::read(e, text);
+        // The list the rules read too (a catalog without a `tools` key: read here).
+        let list =
+            a.tool_list(e).map_or_else(|| std::borrow::Cow::Owned(tools::read(e, text)), std::borrow::Cow::Borrowed);
         let whole = list.items.len() == 1;
         for item in &list.items {
             if dialect == Dialect::Claude && (item.name == "Agent" || item.name == "Task") {
@@ -286,7 +323,7 @@ fn extract_names(a: &Analysis, path: &Path) -> FileFacts {
 /// The facts of an MCP configuration file.
 pub fn extract_config(source: ConfigSource, root: &str, text: &str, policy: Arc<EffectivePolicy>) -> FileFacts {
     let config = mcp::parse_config(source, text);
-    let mut f = FileFacts::new(None, root.to_string(), root.to_string(), policy);
+    let mut f = FileFacts::new(None, root.into(), root.into(), policy);
     for s in &config.servers {
         f.definitions.push(Definition {
             kind: SymbolKind::McpServer,
@@ -353,6 +390,26 @@ mod tests {
         assert_eq!(f.definitions[0].name, "team/lead");
         assert_eq!(refs(&f, t), [(SymbolKind::Agent, "review-*".into()), (SymbolKind::Agent, "docs".into())]);
         assert!(f.references[0].pattern && !f.references[1].pattern);
+    }
+
+    #[test]
+    fn files_of_one_folder_share_their_root_and_scope() {
+        let t = "---\nname: x\ndescription: d\n---\n";
+        let (a, b) = (facts("r/.claude/agents/a.md", t), facts("r/.claude/agents/b.md", t));
+        assert_eq!((&*a.root, &*a.scope), ("r", "r/.claude/agents"));
+        assert!(Arc::ptr_eq(&a.root, &b.root) && Arc::ptr_eq(&a.scope, &b.scope));
+        // Another folder, another dialect of the same folder, and back: each placed anew.
+        let c = facts("q/.claude/agents/sub/c.md", t);
+        assert_eq!((&*c.root, &*c.scope), ("q", "q/.claude/agents"));
+        let d = facts("r/.claude/agents/d.md", "---\nname: d\ndescription: d\n---\n");
+        assert_eq!((&*d.root, &*d.scope), ("r", "r/.claude/agents"));
+        let settings = Settings { dialect_override: Some(Dialect::Copilot), ..Settings::default() };
+        let p = Path::new("r/.claude/agents/e.md");
+        let e = extract(&analyze(t, Some(p), &settings), p);
+        assert_eq!((&*e.root, &*e.scope), ("r/.claude/agents", "r/.claude/agents"));
+        // OpenCode names each file by its path.
+        let (o1, o2) = (facts(".opencode/agent/x/o1.md", t), facts(".opencode/agent/x/o2.md", t));
+        assert_eq!((o1.definitions[0].name.as_str(), o2.definitions[0].name.as_str()), ("x/o1", "x/o2"));
     }
 
     #[test]
