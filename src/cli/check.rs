@@ -387,11 +387,18 @@ fn walk_and_check(
                 })
             })
             .collect();
+        let mut sent = 0;
         let collected = walk(opts, |job| {
+            sent += 1;
             // Workers only stop when the channel closes, so sending cannot fail.
             let _ = tx.send(job);
         });
         drop(tx);
+        // The walk ends long before the checking: the index makes room for every file now, not
+        // by growing (and rehashing what it holds) as files arrive.
+        if let Some(index) = index {
+            index.lock().unwrap_or_else(PoisonError::into_inner).reserve_total(sent);
+        }
         let results: Vec<_> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
         (collected, results)
     });

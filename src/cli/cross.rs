@@ -55,6 +55,11 @@ fn abs_of<'a>(jobs: &'a [Job], user: &'a HashMap<String, PathBuf>, key: &str) ->
 }
 
 impl Index {
+    /// Makes room for `total` files in all.
+    pub fn reserve_total(&mut self, total: usize) {
+        self.ws.reserve(total.saturating_sub(self.ws.len()));
+    }
+
     pub fn add(&mut self, key: &str, facts: FileFacts) {
         self.ws.load(key, facts);
     }
