@@ -353,11 +353,10 @@ fn walk_and_check(
                     // time, so the workers take the index's lock once per batch, not per file.
                     let mut pending: Vec<(usize, FileFacts)> = Vec::new();
                     let flush = |pending: &mut Vec<(usize, FileFacts)>, local: &[(Job, FileResult)]| {
-                        if let (Some(index), false) = (index, pending.is_empty()) {
-                            let mut index = index.lock().unwrap_or_else(PoisonError::into_inner);
-                            for (i, f) in pending.drain(..) {
-                                index.add(&local[i].0.display, f);
-                            }
+                        let Some(index) = index.filter(|_| !pending.is_empty()) else { return };
+                        let mut index = index.lock().unwrap_or_else(PoisonError::into_inner);
+                        for (i, f) in pending.drain(..) {
+                            index.add(&local[i].0.display, f);
                         }
                     };
                     loop {

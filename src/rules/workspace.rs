@@ -70,10 +70,7 @@ fn user_shadow_note(d: Dialect) -> &'static str {
 
 /// The cross-file findings of one file, sorted by position. None for a file of the user scope.
 pub fn check(ws: &Workspace, key: &str) -> Vec<Diagnostic> {
-    match (ws.key(key), ws.file(key)) {
-        (Some(key), Some(facts)) => check_file(ws, &key, facts),
-        _ => Vec::new(),
-    }
+    ws.entry(key).map_or_else(Vec::new, |(key, facts)| check_file(ws, key, facts))
 }
 
 /// [`check`] for a file the caller already holds: `key` and `facts` are one of

@@ -116,7 +116,9 @@ impl Workspace {
     /// (rehashing every file) as they grow: at 7,000 files one such rebuild held an update for 8 ms.
     pub fn reserve(&mut self, additional: usize) {
         self.files.reserve(additional);
-        self.refs.reserve(additional);
+        if !self.one_shot {
+            self.refs.reserve(additional);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -125,7 +127,12 @@ impl Workspace {
 
     /// The index's own key for a path (shared, cheap to clone).
     pub fn key(&self, key: &str) -> Option<FileKey> {
-        self.files.get_key_value(key).map(|(k, _)| k.clone())
+        self.entry(key).map(|(k, _)| k.clone())
+    }
+
+    /// The index's own key for a path, with the file's facts.
+    pub fn entry(&self, key: &str) -> Option<(&FileKey, &FileFacts)> {
+        self.files.get_key_value(key)
     }
 
     pub fn file(&self, key: &str) -> Option<&FileFacts> {

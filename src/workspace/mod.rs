@@ -76,7 +76,7 @@ fn prefix(path: &Path, i: usize) -> String {
 /// folders included): its dialect, the skill's name (its folder) and the project root.
 pub fn skill_name_from_path(path: &Path) -> Option<(Dialect, String, String)> {
     // Most files are not skills: the file name says so before the path is split.
-    if !path.as_os_str().as_encoded_bytes().ends_with(b"SKILL.md") || path.file_name()? != "SKILL.md" {
+    if path.file_name()? != "SKILL.md" {
         return None;
     }
     let c = components(path);
